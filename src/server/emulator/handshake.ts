@@ -1,0 +1,73 @@
+import type { IncomingMessage } from 'node:http';
+import { parseFaults, type FaultPlan } from './faults';
+
+/** Which protocol shape a connection speaks. */
+export type Dialect = 'beta' | 'ga';
+
+/** Everything the emulator reads from the HTTP request of an upgrade or a pre-check. */
+export interface HandshakeInfo {
+  dialect: Dialect;
+  /** The key the client presented (subprotocol or Authorization), or null. Never logged. */
+  apiKey: string | null;
+  model: string | null;
+  /** xStar `userId`: selects the per-user memory of the `remember`/`recall` plugins. */
+  userId: string | null;
+  /** `reply=long`: every reply at least 10 s long. */
+  replyLong: boolean;
+  faults: FaultPlan;
+  /** `fault=` entries that were not understood. */
+  rejectedFaults: string[];
+}
+
+const KEY_PROTOCOL = 'openai-insecure-api-key.';
+const BETA_PROTOCOL = 'openai-beta.realtime-v1';
+
+function offeredProtocols(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return [];
+  return header
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/** Reads dialect, key, model, userId, reply length and faults from a request. */
+export function parseHandshake(req: IncomingMessage): HandshakeInfo {
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  const protocols = offeredProtocols(req);
+  const betaHeader = req.headers['openai-beta'];
+  const betaHeaderValues = (Array.isArray(betaHeader) ? betaHeader : [betaHeader ?? ''])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim());
+  const dialect: Dialect = protocols.includes(BETA_PROTOCOL) || betaHeaderValues.includes('realtime=v1') ? 'beta' : 'ga';
+
+  let apiKey: string | null = null;
+  const keyProtocol = protocols.find((p) => p.startsWith(KEY_PROTOCOL));
+  if (keyProtocol) apiKey = keyProtocol.slice(KEY_PROTOCOL.length);
+  const auth = req.headers.authorization;
+  if (apiKey === null && typeof auth === 'string') {
+    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (match) apiKey = match[1].trim();
+  }
+
+  const { plan, rejected } = parseFaults(url.searchParams.getAll('fault'));
+  return {
+    dialect,
+    apiKey,
+    model: url.searchParams.get('model'),
+    userId: url.searchParams.get('userId'),
+    replyLong: url.searchParams.getAll('reply').includes('long'),
+    faults: plan,
+    rejectedFaults: rejected,
+  };
+}
+
+/**
+ * `ws` handleProtocols: select `realtime` when offered (WHATWG clients fail if none is selected),
+ * otherwise any offered protocol that is not a key, otherwise none.
+ */
+export function selectProtocol(protocols: Set<string>): string | false {
+  if (protocols.has('realtime')) return 'realtime';
+  for (const p of protocols) if (!p.startsWith(KEY_PROTOCOL)) return p;
+  return false;
+}
