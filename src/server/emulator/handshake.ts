@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import { API_KEY_SUBPROTOCOL_PREFIX, BETA_HEADER_VALUE, BETA_SUBPROTOCOL, REALTIME_SUBPROTOCOL, type Dialect } from '../../lib/realtime/protocol';
 import { parseFaults, type FaultPlan } from './faults';
 
-/** Which protocol shape a connection speaks. */
-export type Dialect = 'beta' | 'ga';
+export type { Dialect };
 
 /** Everything the emulator reads from the HTTP request of an upgrade or a pre-check. */
 export interface HandshakeInfo {
@@ -19,8 +19,7 @@ export interface HandshakeInfo {
   rejectedFaults: string[];
 }
 
-const KEY_PROTOCOL = 'openai-insecure-api-key.';
-const BETA_PROTOCOL = 'openai-beta.realtime-v1';
+const KEY_PROTOCOL = API_KEY_SUBPROTOCOL_PREFIX;
 
 function offeredProtocols(req: IncomingMessage): string[] {
   const header = req.headers['sec-websocket-protocol'];
@@ -39,7 +38,7 @@ export function parseHandshake(req: IncomingMessage): HandshakeInfo {
   const betaHeaderValues = (Array.isArray(betaHeader) ? betaHeader : [betaHeader ?? ''])
     .flatMap((v) => v.split(','))
     .map((v) => v.trim());
-  const dialect: Dialect = protocols.includes(BETA_PROTOCOL) || betaHeaderValues.includes('realtime=v1') ? 'beta' : 'ga';
+  const dialect: Dialect = protocols.includes(BETA_SUBPROTOCOL) || betaHeaderValues.includes(BETA_HEADER_VALUE) ? 'beta' : 'ga';
 
   let apiKey: string | null = null;
   const keyProtocol = protocols.find((p) => p.startsWith(KEY_PROTOCOL));
@@ -67,7 +66,7 @@ export function parseHandshake(req: IncomingMessage): HandshakeInfo {
  * otherwise any offered protocol that is not a key, otherwise none.
  */
 export function selectProtocol(protocols: Set<string>): string | false {
-  if (protocols.has('realtime')) return 'realtime';
+  if (protocols.has(REALTIME_SUBPROTOCOL)) return REALTIME_SUBPROTOCOL;
   for (const p of protocols) if (!p.startsWith(KEY_PROTOCOL)) return p;
   return false;
 }
