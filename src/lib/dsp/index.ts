@@ -4,3 +4,4 @@ export * from './base64';
 export * from './g711';
 export * from './wav';
 export * from './resampler';
+export * from './analysis';
