@@ -293,6 +293,23 @@ export class Conversation {
     return this.activeResponseId;
   }
 
+  /**
+   * Ends every item that is still open with `status` (the connection dropped mid-response) and forgets the active
+   * response. Returns the changes to report.
+   */
+  abandon(status: ItemStatus = 'incomplete'): ConversationChange[] {
+    const changes: ConversationChange[] = [];
+    this.activeResponseId = null;
+    for (const item of this.order) {
+      if (TERMINAL_STATUSES.has(item.status)) continue;
+      this.finish(item, status);
+      const f = item.formatted;
+      if (f.transcriptStatus === 'pending' || f.transcriptStatus === 'streaming') f.transcriptStatus = f.transcript ? 'completed' : 'none';
+      if (this.markCompleted(item)) changes.push({ item, delta: null, completed: true });
+    }
+    return changes;
+  }
+
   /** Forgets everything. */
   clear(): void {
     this.byId.clear();
