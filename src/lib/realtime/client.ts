@@ -199,6 +199,8 @@ export class RealtimeClient {
   private uncommittedFrom: number | null = null;
   private readonly pendingCommits: { startSample: number; endSample: number; ring: InputRing }[] = [];
   private lastServerErrorCode: string | null = null;
+  /** Once tools were added, every update carries the full list (so removing the last one clears it). */
+  private toolsTouched = false;
   private eventSeq = 0;
 
   constructor(options: RealtimeClientOptions = {}) {
@@ -301,6 +303,7 @@ export class RealtimeClient {
       if (this.apiKey) headers.Authorization = `Bearer ${this.apiKey}`;
       if (this.dialect === 'beta') headers[BETA_HEADER_NAME] = BETA_HEADER_VALUE;
     }
+    this.resetSessionState();
     this.setState('connecting');
     this.log?.('connecting', { url, dialect: this.dialect, authStyle, protocols: protocols.map((p) => (p.startsWith(API_KEY_SUBPROTOCOL_PREFIX) ? `${API_KEY_SUBPROTOCOL_PREFIX}***` : p)) });
     const timeoutMs = this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT;
@@ -329,7 +332,6 @@ export class RealtimeClient {
       this.emitter.emit('error', { source: 'connection', message: error.message, error });
       throw error;
     }
-    this.resetSessionState();
     this.setState('open');
     if (this.sessionConfigured) this.sendSessionUpdate();
     return true;
@@ -355,6 +357,7 @@ export class RealtimeClient {
     this.disconnect();
     this.emitter.clear();
     this.tools.clear();
+    this.toolsTouched = false;
     this.sessionConfig = {};
     this.sessionConfigured = false;
     this.effectiveSession = null;
@@ -425,6 +428,7 @@ export class RealtimeClient {
   /** Adds a tool and updates the session. Throws {@link InvalidArgumentError} for a bad or duplicate tool. */
   addTool(definition: ToolDefinition, handler: ToolHandler): { definition: ToolDefinition; handler: ToolHandler } {
     const tool = this.tools.add(definition, handler);
+    this.toolsTouched = true;
     this.updateSession({});
     return tool;
   }
@@ -735,7 +739,7 @@ export class RealtimeClient {
   private sendSessionUpdate(): { sent: boolean; dropped: string[] } {
     const config: SessionConfig = { ...this.sessionConfig };
     const tools = this.allTools();
-    if (tools.length > 0 || this.sessionConfig.tools !== undefined) config.tools = tools;
+    if (tools.length > 0 || this.toolsTouched || this.sessionConfig.tools !== undefined) config.tools = tools;
     const { session, dropped } = writeSession(config, this.dialect, this.profile.id !== 'openai');
     if (dropped.length > 0) this.log?.('session keys not sent in this dialect', dropped);
     const sent = this.sendEvent({ type: 'session.update', session });
