@@ -50,6 +50,11 @@ export class InputBuffer {
     return this.originMs + (this.appended / this.format.sampleRate) * 1000;
   }
 
+  /** Samples appended under the current format (the VAD's sample numbering). */
+  get appendedSamples(): number {
+    return this.appended;
+  }
+
   /** Milliseconds in the uncommitted buffer. */
   get bufferedMs(): number {
     return ((this.appended - this.bufferStart) / this.format.sampleRate) * 1000;
