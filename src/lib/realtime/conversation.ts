@@ -617,16 +617,21 @@ export class Conversation {
     for (const itemId of ids) {
       const item = this.byId.get(itemId);
       if (!item) continue;
+      let changed = false;
       if (!TERMINAL_STATUSES.has(item.status)) {
         const s = wireStatus.get(itemId);
         // A cancelled or failed response says more than the item's own `incomplete`.
         this.finish(item, s && s !== 'in_progress' && fallback === 'completed' ? s : fallback);
+      } else if (item.status === 'incomplete' && (fallback === 'cancelled' || fallback === 'failed')) {
+        item.status = fallback;
+        changed = true;
       }
       if (item.formatted.transcriptStatus === 'streaming' || item.formatted.transcriptStatus === 'pending') {
         item.formatted.transcriptStatus = item.formatted.transcript ? 'completed' : 'none';
       }
       const completed = this.markCompleted(item);
       if (completed) changes.push({ item, delta: null, completed });
+      else if (changed) changes.push({ item, delta: null });
     }
     return { changes, responseDone: rec };
   }
