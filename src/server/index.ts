@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Emulator, listModels, listVoices } from './emulator';
-import { Relay, rejectUpgrade } from './relay/relay';
+import { Relay, rejectUpgrade, type RelayOptions } from './relay/relay';
 import { createOriginPolicy, type ListenInfo } from './relay/origin';
 import { forwardRest } from './relay/rest';
 import { createRedactor } from './relay/redact';
@@ -38,6 +38,8 @@ export interface RealtimeServerOptions {
   log?: (line: string) => void;
   /** Passed to the emulator (tests speed up audio pacing). */
   emulatorPacingSpeed?: number;
+  /** Relay limits (tests use small ones); defaults as documented on {@link RelayOptions}. */
+  relayLimits?: Pick<RelayOptions, 'handshakeTimeoutMs' | 'maxQueueBytes' | 'highWaterMark' | 'maxFrameBytes'>;
 }
 
 /** The router both hosts use. */
@@ -95,7 +97,14 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const checkOrigin = createOriginPolicy(config.relay.allowedOrigins, options.listenInfo);
   const relayKey = config.relay.apiKey;
   const relay = relayKey
-    ? new Relay({ upstreamUrl: config.relay.upstreamUrl, apiKey: relayKey, checkOrigin, recordDir: config.relay.recordDir, log: safeLog })
+    ? new Relay({
+        ...options.relayLimits,
+        upstreamUrl: config.relay.upstreamUrl,
+        apiKey: relayKey,
+        checkOrigin,
+        recordDir: config.relay.recordDir,
+        log: safeLog,
+      })
     : null;
 
   const info = (): ServerInfo => ({

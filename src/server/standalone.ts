@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRealtimeServer, type RealtimeServer } from './index';
+import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './index';
 import type { ServerConfig } from './config';
 import { createStaticHandler } from './http/static';
 import type { Synthesizer } from './tts/types';
@@ -17,6 +17,9 @@ export interface StandaloneOptions {
   log?: (line: string) => void;
   /** Default: start the offline synthesiser. */
   synthesizer?: Synthesizer | null;
+  /** Passed to the router (tests). */
+  emulatorPacingSpeed?: number;
+  relayLimits?: RealtimeServerOptions['relayLimits'];
 }
 
 /** A running standalone server. */
@@ -43,6 +46,8 @@ export async function startStandaloneServer(options: StandaloneOptions): Promise
     config,
     log: options.log,
     synthesizer: options.synthesizer,
+    emulatorPacingSpeed: options.emulatorPacingSpeed,
+    relayLimits: options.relayLimits,
     listenInfo: () => (listening ? { port: listening.port, tls: false, host: config.host } : null),
   });
   const serveStatic = createStaticHandler(options.staticDir);
