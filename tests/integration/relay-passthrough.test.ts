@@ -4,13 +4,12 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, startStubUpstream, startTestServer, type StubUpstream, type TestClient } from '../helpers/server-harness';
-import type { StandaloneServer } from '../../src/server/standalone';
 
 const KEY = 'sk-relay-test-0123456789abcdef';
 
 describe('relay: a thin pass-through to a stub upstream', () => {
   let stub: StubUpstream;
-  let server: StandaloneServer;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let relayUrl: string;
   let origin: string;
   const clients: TestClient[] = [];
