@@ -712,7 +712,8 @@ export class Conversation {
     const existing = this.byId.get(id);
     if (existing) return { item: existing, created: false };
     const item = this.newItem(id, 'message', 'assistant', true);
-    if (responseId) this.linkResponse(item, responseId);
+    const rid = responseId ?? this.activeResponseId;
+    if (rid) this.linkResponse(item, rid);
     return { item, created: true };
   }
 
@@ -727,7 +728,7 @@ export class Conversation {
     item.name = str(e.name) ?? '';
     item.arguments = '';
     item.formatted.tool = { type: 'function', name: item.name, call_id: item.call_id, arguments: '' };
-    const rid = str(e.response_id);
+    const rid = str(e.response_id) ?? this.activeResponseId;
     if (rid) this.linkResponse(item, rid);
     return { item, created: true };
   }
@@ -751,6 +752,10 @@ export class Conversation {
     item.type = type;
     if (role) item.role = role;
     if (previousItemId !== undefined) item.previous_item_id = previousItemId;
+    // Model output announced without a response id (beta `created` before `output_item.added`) belongs to the
+    // response in progress: only one response writes to the conversation at a time.
+    const modelOutput = type === 'function_call' || (type === 'message' && role === 'assistant');
+    if (!responseId && modelOutput && !item.responseId && this.activeResponseId) responseId = this.activeResponseId;
     if (responseId) this.linkResponse(item, responseId);
     const f = item.formatted;
     if (wire.type === 'message') {

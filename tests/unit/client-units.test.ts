@@ -1,0 +1,124 @@
+// Small client parts on their own: the isolating emitter, event-driven waits, the input ring, the growing buffer,
+// the tool registry and output encoding, and content building that never mutates its input.
+import { describe, expect, it } from 'vitest';
+import { Emitter, GrowableBytes, InputRing, InvalidArgumentError, ToolRegistry, WaitAbortedError, WaitTimeoutError, toolOutput, waitForEvent } from '../../src/lib/realtime';
+
+describe('Emitter', () => {
+  it('isolates throwing and rejecting listeners and reports them', async () => {
+    const reported: string[] = [];
+    const em = new Emitter<{ x: number }>((err, name) => reported.push(`${name}:${(err as Error).message}`));
+    const got: number[] = [];
+    em.on('x', () => {
+      throw new Error('sync');
+    });
+    em.on('x', async () => {
+      throw new Error('async');
+    });
+    em.on('x', (v) => {
+      got.push(v);
+    });
+    em.emit('x', 1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(got).toEqual([1]);
+    expect(reported.sort()).toEqual(['x:async', 'x:sync']);
+  });
+
+  it('once, off, and a reporter that throws do not break emission', () => {
+    const em = new Emitter<{ x: number }>(() => {
+      throw new Error('reporter broke');
+    });
+    const got: number[] = [];
+    em.once('x', (v) => {
+      got.push(v);
+    });
+    em.on('x', () => {
+      throw new Error('l');
+    });
+    expect(() => em.emit('x', 1)).not.toThrow();
+    em.emit('x', 2);
+    expect(got).toEqual([1]);
+    em.off('x');
+    expect(em.listenerCount('x')).toBe(0);
+  });
+});
+
+describe('waitForEvent', () => {
+  it('resolves on the event, times out, aborts, and always removes its listeners', async () => {
+    const em = new Emitter<{ a: number; b: string }>();
+    const p = waitForEvent(em, 'a', { filter: (v) => v > 1, timeoutMs: 1000 });
+    em.emit('a', 1);
+    em.emit('a', 2);
+    await expect(p).resolves.toBe(2);
+    expect(em.listenerCount('a')).toBe(0);
+
+    await expect(waitForEvent(em, 'a', { timeoutMs: 5 })).rejects.toBeInstanceOf(WaitTimeoutError);
+    expect(em.listenerCount('a')).toBe(0);
+
+    const ac = new AbortController();
+    const q = waitForEvent(em, 'a', { signal: ac.signal, failOn: { b: (s) => new Error(s) } });
+    expect(em.listenerCount('b')).toBe(1);
+    ac.abort();
+    await expect(q).rejects.toBeInstanceOf(WaitAbortedError);
+    expect(em.listenerCount('a') + em.listenerCount('b')).toBe(0);
+
+    const r = waitForEvent(em, 'a', { failOn: { b: (s) => new Error(s) } });
+    em.emit('b', 'closed');
+    await expect(r).rejects.toThrow('closed');
+    expect(em.listenerCount('a') + em.listenerCount('b')).toBe(0);
+  });
+});
+
+describe('InputRing', () => {
+  it('reads ranges by absolute position and forgets audio older than its capacity', () => {
+    const ring = new InputRing(1000, 1); // 1000 samples
+    const all = new Int16Array(2500).map((_, i) => i);
+    for (let at = 0; at < all.length; at += 300) ring.write(all.subarray(at, at + 300));
+    expect(ring.position).toBe(2500);
+    expect(ring.oldest).toBe(1500);
+    expect(Array.from(ring.read(2000, 2010))).toEqual(Array.from(all.subarray(2000, 2010)));
+    // Wrapping read.
+    expect(Array.from(ring.read(1500, 2500))).toEqual(Array.from(all.subarray(1500, 2500)));
+    // Clamped to what is held.
+    expect(ring.read(0, 1600).length).toBe(100);
+    expect(ring.read(3000, 4000).length).toBe(0);
+    ring.write(new Int16Array(5000).fill(9));
+    expect(ring.read(ring.position - 10, ring.position).every((v) => v === 9)).toBe(true);
+    expect(() => new InputRing(0)).toThrow(RangeError);
+  });
+});
+
+describe('GrowableBytes', () => {
+  it('appends with amortised doubling and keeps 16-bit views aligned, across odd splits', () => {
+    const g = new GrowableBytes(16);
+    const src = new Uint8Array(1001).map((_, i) => i & 0xff);
+    for (let at = 0; at < src.length; at += 7) g.append(src.subarray(at, at + 7));
+    expect(g.length).toBe(1001);
+    expect(Array.from(g.bytes())).toEqual(Array.from(src));
+    expect(g.int16().length).toBe(500);
+    expect(g.int16()[1]).toBe(2 | (3 << 8));
+    g.truncate(10);
+    expect(g.length).toBe(10);
+  });
+});
+
+describe('tools', () => {
+  it('registry refuses bad tools with typed errors', () => {
+    const reg = new ToolRegistry();
+    expect(() => reg.add({ name: '' }, () => 1)).toThrow(InvalidArgumentError);
+    expect(() => reg.add({ name: 'x' }, 5 as unknown as () => 1)).toThrow(InvalidArgumentError);
+    reg.add({ name: 'x' }, () => 1);
+    expect(() => reg.add({ name: 'x' }, () => 1)).toThrow(/already/);
+    expect(reg.definitions()).toEqual([{ name: 'x', type: 'function' }]);
+    expect(() => reg.remove('y')).toThrow(InvalidArgumentError);
+  });
+
+  it('outputs are always valid JSON strings', () => {
+    expect(toolOutput(undefined)).toBe('null');
+    expect(toolOutput('hi')).toBe('"hi"');
+    expect(toolOutput({ a: 1 })).toBe('{"a":1}');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(JSON.parse(toolOutput(cyclic)).error).toMatch(/JSON/);
+    expect(toolOutput(() => 1)).toBe('null');
+  });
+});
