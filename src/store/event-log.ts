@@ -199,12 +199,14 @@ export class EventLog {
   }
 
   /**
-   * Appends a batch; returns the entries that were appended and those dropped (oldest first) to make room.
+   * Appends a batch; returns the entries appended and still kept, and the previously kept entries dropped (oldest
+   * first) to make room.
    * `connectedAt` (epoch ms) is the origin of `t`; without it, the first event ever logged is.
    */
   append(batch: readonly IncomingEvent[], connectedAt: number | null): { added: LogEntry[]; dropped: LogEntry[] } {
-    const added: LogEntry[] = [];
-    const dropped: LogEntry[] = [];
+    let added: LogEntry[] = [];
+    let dropped: LogEntry[] = [];
+    const firstNewSeq = this.nextSeq;
     for (const e of batch) {
       const at = e.at ?? Date.now();
       if (this.epoch === null) this.epoch = at;
@@ -224,6 +226,12 @@ export class EventLog {
       this.push(entry);
       added.push(entry);
       while (this.count > this.capacityValue) dropped.push(this.shift());
+    }
+    if (dropped.length > 0 && dropped[dropped.length - 1].seq >= firstNewSeq) {
+      // The batch was larger than the room left: report only what was kept, and only old entries as dropped.
+      const firstKept = this.count > 0 ? this.at(0)!.seq : this.nextSeq;
+      added = added.filter((e) => e.seq >= firstKept);
+      dropped = dropped.filter((e) => e.seq < firstNewSeq);
     }
     return { added, dropped };
   }

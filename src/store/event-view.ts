@@ -29,6 +29,8 @@ export interface LogRow {
   /** Last (newest) event of the run. */
   last: LogEntry;
   count: number;
+  /** Sum of the frame sizes of the run's kept events. */
+  bytes: number;
 }
 
 /** Event types whose consecutive occurrences are coalesced in the view. */
@@ -65,6 +67,7 @@ export class EventView {
   private start = 0;
   private filter: EventFilter;
   private hidden: Set<string>;
+  private events_ = 0;
 
   constructor(
     private readonly log: EventLog,
@@ -90,11 +93,9 @@ export class EventView {
     return this.rows.slice(this.start);
   }
 
-  /** Number of events the view shows (sum of run counts). */
+  /** Number of events the view shows (sum of run counts; maintained incrementally). */
   get eventCount(): number {
-    let n = 0;
-    for (let i = this.start; i < this.rows.length; i++) n += this.rows[i].count;
-    return n;
+    return this.events_;
   }
 
   /** Replaces the filter and rebuilds the rows (O(log size)). */
@@ -113,12 +114,14 @@ export class EventView {
   rebuild(): void {
     this.rows = [];
     this.start = 0;
+    this.events_ = 0;
     for (const e of this.log) this.added(e);
   }
 
   /** Feeds a newly appended entry. */
   added(entry: LogEntry): void {
     if (!this.matches(entry)) return;
+    this.events_++;
     const last = this.rows.length > this.start ? this.rows[this.rows.length - 1] : undefined;
     if (
       last &&
@@ -127,38 +130,49 @@ export class EventView {
       last.last.type === entry.type &&
       last.last.direction === entry.direction
     ) {
-      this.rows[this.rows.length - 1] = { first: last.first, last: entry, count: last.count + 1 };
+      this.rows[this.rows.length - 1] = { first: last.first, last: entry, count: last.count + 1, bytes: last.bytes + entry.size };
       return;
     }
-    this.rows.push({ first: entry, last: entry, count: 1 });
+    this.rows.push({ first: entry, last: entry, count: 1, bytes: entry.size });
   }
 
   /**
-   * Feeds an entry the log dropped (oldest first). A dropped entry that passed the filter is the first event
-   * of the first row: that row shrinks by one, or disappears.
+   * Feeds the entries the log dropped, oldest first, after the log has removed them. A dropped entry that passed
+   * the filter is the first event of the first row: that row shrinks by one, or disappears.
    */
-  dropped(entry: LogEntry): void {
-    if (this.start >= this.rows.length) return;
-    const row = this.rows[this.start];
-    if (row.first !== entry) return;
-    if (row.count === 1) {
-      this.start++;
-      if (this.start > 1024 && this.start * 2 > this.rows.length) {
-        this.rows = this.rows.slice(this.start);
-        this.start = 0;
+  droppedBatch(entries: readonly LogEntry[]): void {
+    const matching = entries.filter((e) => this.matches(e));
+    let firstKept: LogEntry | null | undefined; // lazily: first matching entry still in the log
+    for (let k = 0; k < matching.length; k++) {
+      const entry = matching[k];
+      if (this.start >= this.rows.length) return;
+      const row = this.rows[this.start];
+      if (row.first !== entry) continue;
+      this.events_--;
+      if (row.count === 1) {
+        this.start++;
+        continue;
       }
-      return;
+      // The run's next event is the next matching one: later in this batch, else the oldest matching kept entry.
+      let next: LogEntry | undefined = matching[k + 1];
+      if (!next) {
+        if (firstKept === undefined) firstKept = this.firstMatchingKept();
+        next = firstKept ?? row.last;
+      }
+      this.rows[this.start] = { first: next, last: row.last, count: row.count - 1, bytes: row.bytes - entry.size };
     }
-    // The next kept event of the run is the next matching entry in the log after the dropped one.
-    let next: LogEntry | undefined;
+    if (this.start > 1024 && this.start * 2 > this.rows.length) {
+      this.rows = this.rows.slice(this.start);
+      this.start = 0;
+    }
+  }
+
+  private firstMatchingKept(): LogEntry | null {
     for (let i = 0; i < this.log.size; i++) {
       const e = this.log.at(i)!;
-      if (e.seq > entry.seq && this.matches(e)) {
-        next = e;
-        break;
-      }
+      if (this.matches(e)) return e;
     }
-    this.rows[this.start] = { first: next ?? row.last, last: row.last, count: row.count - 1 };
+    return null;
   }
 
   /** Every event the view covers (runs expanded), oldest first. */

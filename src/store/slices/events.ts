@@ -56,7 +56,7 @@ export function createEventsSlice(set: SetState, get: GetState): EventsSlice {
     if (batch.length === 0) return;
     const { events, connection } = get();
     const { added, dropped } = events.log.append(batch, connection.connectedAt);
-    for (const e of dropped) events.view.dropped(e);
+    events.view.droppedBatch(dropped);
     for (const e of added) events.view.added(e);
     set({ events: { ...events, version: events.version + 1, size: events.log.size, dropped: events.log.dropped } });
   };
@@ -88,7 +88,7 @@ export function createEventsSlice(set: SetState, get: GetState): EventsSlice {
     setEventCapacity: (capacity) => {
       const { events } = get();
       const dropped = events.log.setCapacity(capacity);
-      for (const e of dropped) events.view.dropped(e);
+      events.view.droppedBatch(dropped);
       set({
         events: { ...events, capacity: events.log.capacity, version: events.version + 1, size: events.log.size, dropped: events.log.dropped },
       });
