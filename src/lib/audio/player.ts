@@ -58,8 +58,11 @@ const EMPTY_TRACK_LIMIT = 64;
 /** Streams PCM to the speakers with exact playback positions. */
 export class WavStreamPlayer {
   readonly sampleRate: number;
-  /** Called when sound starts after the player was idle. */
-  onplay: ((event: { trackId: string; delayMs: number }) => void) | null = null;
+  /**
+   * Called when sound starts after the player was idle; `renderedAt` is the AudioContext time of the
+   * render quantum holding the first sample (add outputLatencyMs for when it is audible).
+   */
+  onplay: ((event: { trackId: string; renderedAt: number }) => void) | null = null;
   /** Called once the player has been idle (nothing rendered) for idleMs — not per chunk or short underrun. */
   onended: (() => void) | null = null;
   /** Called with each stats update. */
@@ -195,7 +198,7 @@ export class WavStreamPlayer {
       }
       case 'play':
         this.stats = { ...this.stats, playing: true };
-        this.safely(() => this.onplay?.({ trackId: msg.trackId, delayMs: Math.max(0, (msg.at - msg.addedAt) * 1000) }));
+        this.safely(() => this.onplay?.({ trackId: msg.trackId, renderedAt: msg.at }));
         break;
       case 'idle':
         this.stats = { ...this.stats, playing: false };

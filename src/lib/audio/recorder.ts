@@ -39,6 +39,8 @@ export interface RecorderFrame {
   raw: Int16Array;
   /** Index of the frame's first sample in the target-rate stream since begin(). */
   position: number;
+  /** AudioContext time (s) of the render quantum that completed the frame (for latency metrics). */
+  capturedAt: number;
 }
 
 /** Callback of {@link WavRecorder.record}. */
@@ -311,7 +313,7 @@ export class WavRecorder {
       const cb = this.callback;
       if (cb) {
         try {
-          cb({ mono: msg.mono, raw: msg.raw, position: msg.position });
+          cb({ mono: msg.mono, raw: msg.raw, position: msg.position, capturedAt: msg.contextTime });
         } catch (err) {
           console.error('[WavRecorder] frame callback threw', err);
         }
