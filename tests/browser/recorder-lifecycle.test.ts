@@ -111,8 +111,10 @@ describe('WavRecorder lifecycle and file source', () => {
     await rec.begin();
     await rec.record();
     await sleep(200);
-    const owned = await rec.save();
+    const owned = await rec.save(); // works while recording
+    await rec.pause();
     const kept = await rec.save({ keepUrl: true });
+    expect(kept.samples.length).toBeGreaterThanOrEqual(owned.samples.length);
     await rec.clear();
     await expect(fetch(owned.url)).rejects.toThrow();
     expect((await fetch(kept.url)).ok).toBe(true);
