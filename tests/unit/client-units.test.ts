@@ -122,3 +122,27 @@ describe('tools', () => {
     expect(toolOutput(() => 1)).toBe('null');
   });
 });
+
+describe('base64 decode fast path (src/lib/dsp/base64.ts)', () => {
+  it('property: matches Node\'s decoder for any bytes, with whitespace anywhere, padding or not, odd lengths', async () => {
+    const fc = (await import('fast-check')).default;
+    const { decodeBase64, encodeBase64 } = await import('../../src/lib/dsp/base64');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(), { maxLength: 5 }), fc.boolean(), (bytes, cuts, stripPad) => {
+        let text = encodeBase64(bytes);
+        expect(text).toBe(Buffer.from(bytes).toString('base64'));
+        if (stripPad) text = text.replace(/=+$/, '');
+        // Whitespace goes anywhere before the padding (the decoder strips padding only at the end).
+        for (const c of cuts) {
+          const body = text.replace(/=+$/, '').length;
+          const at = body === 0 ? 0 : c % body;
+          text = `${text.slice(0, at)}\n ${text.slice(at)}`;
+        }
+        expect(Array.from(decodeBase64(text))).toEqual(Array.from(bytes));
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => decodeBase64('AAAA*AAA')).toThrow(/invalid base64 character at 4/);
+    expect(() => decodeBase64('AAAAAA€A')).toThrow(/invalid base64/);
+  });
+});
