@@ -115,6 +115,9 @@ export class InputBuffer {
 
   private store(samples: Int16Array): void {
     const max = Math.round((MAX_BUFFERED_MS * this.format.sampleRate) / 1000);
+    // The uncommitted buffer holds the latest MAX_BUFFERED_MS at most.
+    const end = this.appended + samples.length;
+    if (end - this.bufferStart > max) this.bufferStart = end - max;
     if (this.length + samples.length > this.data.length) {
       // Drop what no turn can need any more: everything before the uncommitted buffer, then the oldest audio.
       const keepFrom = Math.max(this.bufferStart, this.appended + samples.length - max);
