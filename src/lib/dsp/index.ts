@@ -5,3 +5,4 @@ export * from './g711';
 export * from './wav';
 export * from './resampler';
 export * from './analysis';
+export * from './framer';
