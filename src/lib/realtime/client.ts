@@ -273,6 +273,11 @@ export class RealtimeClient {
     return this.state === 'open';
   }
 
+  /** Bytes queued in the socket but not yet sent (for backpressure on the microphone loop); 0 when closed. */
+  getBufferedAmount(): number {
+    return this.transport?.bufferedAmount ?? 0;
+  }
+
   /** True once `session.created` arrived on this connection. */
   isSessionCreated(): boolean {
     return this.sessionCreated;
