@@ -129,5 +129,17 @@ describe('WavStreamPlayer in Chromium', () => {
     expect(s.bufferedMs).toBeLessThanOrEqual(2000);
     expect(s.outputLatencyMs).toBeGreaterThanOrEqual(0);
     expect(s.playing).toBe(true);
+    const f = p.getFrequencies('music');
+    expect(f.values.length).toBe(96);
+    expect(Math.max(...f.values)).toBeGreaterThan(0);
+  });
+
+  it('typed errors before connect(); interrupt() on an idle or disconnected player gives null', async () => {
+    player = new WavStreamPlayer();
+    expect(() => player?.add16BitPCM(new Int16Array(10))).toThrow(/connect/);
+    expect(await player.interrupt()).toBeNull();
+    await player.connect();
+    expect(await player.interrupt()).toBeNull(); // nothing has played
+    expect(() => new WavStreamPlayer({ sampleRate: 100 })).toThrow(/sampleRate/);
   });
 });

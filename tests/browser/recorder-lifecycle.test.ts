@@ -134,6 +134,42 @@ describe('WavRecorder lifecycle and file source', () => {
     expect(rec.getInfo().droppedSamples).toBeGreaterThan(0);
   });
 
+  it('lists the fake microphone, reports the device change listener once at start, and removes it', async () => {
+    rec = new WavRecorder();
+    const devices = await rec.listDevices();
+    expect(devices.length).toBeGreaterThan(0);
+    expect(devices.filter((d) => d.default).length).toBe(1);
+    const calls: number[] = [];
+    rec.listenForDeviceChange((list) => calls.push(list.length));
+    expect(await waitFor(() => calls.length === 1, 2000)).toBe(true);
+    expect(calls[0]).toBe(devices.length);
+    rec.listenForDeviceChange(null);
+    navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+    await sleep(400);
+    expect(calls.length).toBe(1);
+  });
+
+  it('static decode() makes a WAV from samples or WAV bytes, resampling without an AudioContext', async () => {
+    const contexts = trackAudioContexts();
+    try {
+      const pcm = new Int16Array(8000).map((_, i) => Math.round(8000 * Math.sin(i * 0.1)));
+      const a = await WavRecorder.decode(pcm, 16000, 8000);
+      expect(a.sampleRate).toBe(16000);
+      expect(a.samples.length).toBe(16000);
+      expect(a.duration).toBeCloseTo(1, 6);
+      expect(a.blob.type).toBe('audio/wav');
+      const b = await WavRecorder.decode(a.blob, 16000);
+      expect(Array.from(b.samples)).toEqual(Array.from(a.samples));
+      expect(b.values[100]).toBeCloseTo(a.samples[100] / 32768, 6);
+      const same = await WavRecorder.decode(pcm, 8000, 8000);
+      expect(Array.from(same.samples)).toEqual(Array.from(pcm));
+      for (const f of [a, b, same]) URL.revokeObjectURL(f.url);
+      expect(contexts.all.length).toBe(0);
+    } finally {
+      contexts.restore();
+    }
+  });
+
   it('20 begin/end cycles (and 20 player connect/disconnect cycles) leave no AudioContext alive beyond the current one', async () => {
     const contexts = trackAudioContexts();
     try {
