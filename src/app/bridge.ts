@@ -127,6 +127,8 @@ export class SessionBridge implements BridgeCommands {
   private registeredTools = new Map<string, string>();
   private lastStatsKey = '';
   private connectSeq = 0;
+  /** The last audio release; a new session's audio starts after it. */
+  private stopping: Promise<void> = Promise.resolve();
   private started = false;
 
   constructor(options: BridgeOptions = {}) {
@@ -348,7 +350,8 @@ export class SessionBridge implements BridgeCommands {
       s.markGap(`closed ${info.code}${info.reason ? ` ${info.reason}` : ''}`);
       this.release(client);
       this.batcher.flush();
-      void this.stopAudio().then(() => this.store.getState().setConnectionState('closed'));
+      s.setConnectionState('closed');
+      void this.stopAudio();
     });
   }
 
@@ -429,8 +432,12 @@ export class SessionBridge implements BridgeCommands {
     if (f.truncated && this.store.getState().conversation.items[item.id]?.truncatedAtMs === undefined) {
       s.markItemTruncated(item.id, f.truncated.audioEndMs);
     }
-    if (!delta) return;
     const fmt = f.audioFormat;
+    // User audio may be attached before the item was announced: the client then reports it without a delta.
+    if (role === 'user' && fmt && !delta?.audio && f.audio.length > 0 && !this.store.getState().conversation.items[item.id]?.audio) {
+      s.appendItemAudio(item.id, f.audio.slice(), fmt.sampleRate);
+    }
+    if (!delta) return;
     if (delta.audio && delta.audio.length > 0 && fmt) {
       s.appendItemAudio(item.id, delta.audio, fmt.sampleRate);
       if (role === 'assistant') this.audio.play(delta.audio, fmt.sampleRate, item.id);
@@ -461,6 +468,7 @@ export class SessionBridge implements BridgeCommands {
 
   /** Opens the player and the microphone at the negotiated rates. A microphone failure keeps the session. */
   private async startAudio(client: RealtimeClient): Promise<void> {
+    await this.stopping; // a previous session's audio is still being released
     const rates = this.formatRates();
     const s = this.store.getState();
     try {
@@ -501,7 +509,13 @@ export class SessionBridge implements BridgeCommands {
     return true;
   }
 
-  private async stopAudio(): Promise<void> {
+  private stopAudio(): Promise<void> {
+    const run = this.stopping.then(() => this.stopAudioNow());
+    this.stopping = run;
+    return run;
+  }
+
+  private async stopAudioNow(): Promise<void> {
     this.halfPaused = false;
     this.inputLevel = 0;
     await this.audio.pause().catch(() => undefined);
