@@ -128,3 +128,14 @@ describe('debug logging', () => {
     expect(messages.filter((m) => m.includes('audio.delta'))).toHaveLength(0);
   });
 });
+
+describe('formats from the effective session', () => {
+  it('a GA format object keeps its rate through the server echo (no 24 kHz assumption)', async () => {
+    const { client } = await open({ provider: 'openai', url: server.url });
+    client.updateSession({ output_audio_format: { type: 'audio/pcm', rate: 16000 }, input_audio_format: 'g711_alaw' });
+    await client.waitFor('session.updated', { timeoutMs: 2000 });
+    expect(client.getEffectiveSession()?.output_audio_format).toEqual({ type: 'audio/pcm', rate: 16000 });
+    expect(client.conversation.getFormats().output).toMatchObject({ encoding: 'pcm16', sampleRate: 16000 });
+    expect(client.conversation.getFormats().input).toMatchObject({ encoding: 'g711_alaw', sampleRate: 8000 });
+  });
+});

@@ -199,6 +199,8 @@ export class RealtimeClient {
   private uncommittedFrom: number | null = null;
   private readonly pendingCommits: { startSample: number; endSample: number; ring: InputRing }[] = [];
   private lastServerErrorCode: string | null = null;
+  /** The negotiated format specs (requested, then as the server reports them). */
+  private readonly formatSpecs: { input: FormatSpec | null; output: FormatSpec | null } = { input: null, output: null };
   /** Once tools were added, every update carries the full list (so removing the last one clears it). */
   private toolsTouched = false;
   private eventSeq = 0;
@@ -363,6 +365,9 @@ export class RealtimeClient {
     this.emitter.clear();
     this.tools.clear();
     this.toolsTouched = false;
+    this.formatSpecs.input = null;
+    this.formatSpecs.output = null;
+    this.conversation.setFormats(null, null);
     this.sessionConfig = {};
     this.sessionConfigured = false;
     this.effectiveSession = null;
@@ -725,12 +730,10 @@ export class RealtimeClient {
   }
 
   private applyFormats(config: SessionConfig): void {
-    const current = this.conversation.getFormats();
-    const input = config.input_audio_format ?? current.input.name ?? null;
-    const output = config.output_audio_format ?? current.output.name ?? null;
-    const inputSpec = config.input_audio_format ?? (current.input.name ? input : null);
-    const outputSpec = config.output_audio_format ?? (current.output.name ? output : null);
-    this.conversation.setFormats(inputSpec as FormatSpec | null, outputSpec as FormatSpec | null);
+    // Keep the specs as given (a GA object carries its rate; its `type` alone would not).
+    if (config.input_audio_format !== undefined) this.formatSpecs.input = config.input_audio_format;
+    if (config.output_audio_format !== undefined) this.formatSpecs.output = config.output_audio_format;
+    this.conversation.setFormats(this.formatSpecs.input, this.formatSpecs.output);
     if (config.input_audio_transcription !== undefined) this.conversation.setTranscriptionEnabled(!!config.input_audio_transcription);
   }
 
