@@ -115,7 +115,7 @@ export class NullAudioLayer implements AudioLayer {
     this.input = true;
     return { contextRate: null, settings: null };
   }
-  async record(): Promise<boolean> {
+  async record(_onFrame?: (frame: AudioFrame) => void): Promise<boolean> {
     if (!this.input) return false;
     this.recording = true;
     return true;

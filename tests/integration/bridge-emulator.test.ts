@@ -17,7 +17,7 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
 class FeedAudioLayer extends NullAudioLayer {
   private sink: ((f: AudioFrame) => void) | null = null;
   override async record(onFrame: (f: AudioFrame) => void): Promise<boolean> {
-    const ok = await super.record();
+    const ok = await super.record(onFrame);
     if (ok) this.sink = onFrame;
     return ok;
   }
