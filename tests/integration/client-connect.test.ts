@@ -201,6 +201,27 @@ describe('typed failures', () => {
     expect(client.getState()).toBe('closed');
   });
 
+  it('emulator-style auth failure (error invalid_api_key, then close 1008) rejects waitForSessionCreated as unauthorized', async () => {
+    await server.close();
+    server = await ScriptedServer.start({ autoSessionCreated: false });
+    const client = makeClient({ apiKey: 'wrong' });
+    const conn = server.nextConnection();
+    const serverErrors: (string | null | undefined)[] = [];
+    client.on('error', (e) => {
+      if (e.source === 'server') serverErrors.push(e.serverError?.code);
+    });
+    await client.connect();
+    const c = await conn;
+    const waiting = client.waitForSessionCreated({ timeoutMs: 3000 }).catch((e: unknown) => e);
+    c.send({ type: 'error', error: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided', param: null, event_id: null } });
+    c.close(1008, 'invalid api key');
+    const err = (await waiting) as ConnectionError;
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.reason).toBe('unauthorized');
+    expect(err.code).toBe(1008);
+    expect(serverErrors).toEqual(['invalid_api_key']);
+  });
+
   it('an API key in a browser without the flag is refused with a typed error', () => {
     const g = globalThis as { document?: unknown };
     g.document = {};
