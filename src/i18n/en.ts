@@ -122,6 +122,7 @@ export const en = {
   'metrics.phase.endToEnd': 'End of speech → audible',
   'metrics.mark.speechStopped': 'speech stopped',
   'metrics.mark.committed': 'committed',
+  'metrics.mark.textSent': 'text sent',
   'metrics.mark.responseCreated': 'response created',
   'metrics.mark.firstText': 'first text',
   'metrics.mark.firstAudio': 'first audio',

@@ -123,6 +123,7 @@ export const zh: { readonly [K in MessageKey]: string } = {
   'metrics.phase.endToEnd': '说完 → 开始发声',
   'metrics.mark.speechStopped': '停止说话',
   'metrics.mark.committed': '已提交',
+  'metrics.mark.textSent': '发送文本',
   'metrics.mark.responseCreated': '创建回复',
   'metrics.mark.firstText': '首个文本',
   'metrics.mark.firstAudio': '首个音频',
