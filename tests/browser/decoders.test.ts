@@ -39,8 +39,8 @@ describe('output decoders in Chromium', () => {
     const pcm = marker(3201, 12);
     const bytes = int16ToBytes(pcm);
     const fmt = { encoding: 'pcm16', sampleRate: 16000 } as const;
-    await player.addEncoded(bytes.subarray(0, 1001), fmt, 'x'); // odd split: a sample across two deltas
-    await player.addEncoded(bytes.subarray(1001), fmt, 'x');
+    // Odd split (a sample across two deltas), sent without awaiting: both deltas must share one decoder.
+    await Promise.all([player.addEncoded(bytes.subarray(0, 1001), fmt, 'x'), player.addEncoded(bytes.subarray(1001), fmt, 'x')]);
     await player.endTrack('x');
     const p = player;
     expect(await waitFor(() => p.getStats().samplesRendered['x'] === Math.ceil(3201 / 2), 10_000)).toBe(true);

@@ -81,7 +81,8 @@ export class WavStreamPlayer {
   private nextId = 1;
   private stats: PlayerStats;
   private readonly resamplers = new Map<string, StreamingResampler>();
-  private readonly decoders = new Map<string, AudioDecoderHandle>();
+  /** Per-track decoders, stored as promises so that concurrent first deltas share one decoder. */
+  private readonly decoders = new Map<string, Promise<AudioDecoderHandle>>();
 
   constructor(options: WavStreamPlayerOptions = {}) {
     this.sampleRate = options.sampleRate ?? 8000;
@@ -279,36 +280,41 @@ export class WavStreamPlayer {
    */
   async addEncoded(bytes: Uint8Array, format: OutputFormat, trackId = 'default'): Promise<void> {
     if (this.interruptedTrackIds.has(trackId)) return;
-    let dec = this.decoders.get(trackId);
-    if (!dec) {
-      dec = await createDecoder(format);
-      this.decoders.set(trackId, dec);
-      if (this.decoders.size > EMPTY_TRACK_LIMIT) this.dropOldest(this.decoders);
+    let decP = this.decoders.get(trackId);
+    if (!decP) {
+      decP = createDecoder(format);
+      this.decoders.set(trackId, decP);
+      decP.catch(() => this.decoders.get(trackId) === decP && this.decoders.delete(trackId));
+      if (this.decoders.size > EMPTY_TRACK_LIMIT) this.dropOldestDecoder();
     }
-    const out = await dec.decode(bytes);
-    if (out.samples.length) this.addPCMAtRate(out.samples, out.sampleRate, trackId);
+    const out = await (await decP).decode(bytes);
+    if (out.samples.length && this.node && !this.interruptedTrackIds.has(trackId)) this.addPCMAtRate(out.samples, out.sampleRate, trackId);
   }
 
   /** Releases per-track decoder/resampler state and plays what they still hold. */
   async endTrack(trackId = 'default'): Promise<void> {
-    const dec = this.decoders.get(trackId);
+    const decP = this.decoders.get(trackId);
     this.decoders.delete(trackId);
+    const dec = decP ? await decP.catch(() => null) : null;
     if (dec) {
       const out = await dec.flush();
       dec.close();
-      if (out.samples.length) this.addPCMAtRate(out.samples, out.sampleRate, trackId);
+      if (out.samples.length && this.node && !this.interruptedTrackIds.has(trackId)) this.addPCMAtRate(out.samples, out.sampleRate, trackId);
     }
     const rs = this.resamplers.get(trackId);
     this.resamplers.delete(trackId);
     if (rs && !this.interruptedTrackIds.has(trackId) && this.node) this.add16BitPCM(floatToInt16Rounded(rs.flush()), trackId);
   }
 
-  private dropOldest<T extends { close?: () => void }>(map: Map<string, T>): void {
-    const first = map.keys().next().value;
-    if (first !== undefined) {
-      map.get(first)?.close?.();
-      map.delete(first);
-    }
+  private dropOldestDecoder(): void {
+    const first = this.decoders.keys().next().value;
+    if (first !== undefined) this.closeDecoder(first);
+  }
+
+  private closeDecoder(trackId: string): void {
+    const decP = this.decoders.get(trackId);
+    this.decoders.delete(trackId);
+    decP?.then((d) => d.close()).catch(() => undefined);
   }
 
   /**
@@ -334,8 +340,7 @@ export class WavStreamPlayer {
         this.interruptedTrackIds.delete(this.interruptedTrackIds.values().next().value as string);
       }
       this.resamplers.delete(result.trackId);
-      this.decoders.get(result.trackId)?.close();
-      this.decoders.delete(result.trackId);
+      this.closeDecoder(result.trackId);
     }
     return result;
   }
@@ -366,8 +371,7 @@ export class WavStreamPlayer {
   async disconnect(): Promise<void> {
     for (const done of this.pending.values()) done(null);
     this.pending.clear();
-    for (const d of this.decoders.values()) d.close();
-    this.decoders.clear();
+    for (const id of [...this.decoders.keys()]) this.closeDecoder(id);
     this.resamplers.clear();
     if (this.node) {
       const cmd: PlayerCommand = { type: 'close' };
