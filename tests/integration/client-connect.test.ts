@@ -255,6 +255,41 @@ describe('typed failures', () => {
     expect(code).toBe(1000);
   });
 
+  it('disconnect during the pre-check or the handshake aborts that connect without an error event', async () => {
+    const net = await import('node:net');
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const client = makeClient({ url: `ws://127.0.0.1:${port}/v1/realtime`, connectTimeoutMs: 5000 });
+      const errors: string[] = [];
+      const closes: number[] = [];
+      client.on('error', (e) => errors.push(e.message));
+      client.on('close', (c) => closes.push(c.code));
+      const pending = client.connect().catch((e: unknown) => e);
+      const waiting = client.waitForSessionCreated({ timeoutMs: 5000 }).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 50));
+      client.disconnect();
+      const err = (await pending) as ConnectionError;
+      expect(err.reason).toBe('aborted');
+      expect(((await waiting) as ConnectionError).reason).toBe('closed');
+      expect(client.getState()).toBe('closed');
+      expect(errors).toEqual([]);
+      expect(closes).toEqual([1000]);
+
+      // Aborted during the pre-check: the socket is never opened afterwards.
+      const xs = makeClient({ apiKey: KEY, provider: 'xstar', url: server.url, fetch: () => new Promise<Response>((r) => setTimeout(() => r(new Response('ok')), 100)) });
+      const p2 = xs.connect().catch((e: unknown) => e);
+      xs.disconnect();
+      expect(((await p2) as ConnectionError).reason).toBe('aborted');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(server.connections).toHaveLength(0);
+      expect(xs.getState()).toBe('closed');
+    } finally {
+      silent.close();
+    }
+  });
+
   it('connects and disconnects twenty times without accumulating listeners or sockets', async () => {
     const client = makeClient();
     for (let i = 0; i < 20; i++) {

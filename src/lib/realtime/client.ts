@@ -204,6 +204,8 @@ export class RealtimeClient {
   /** Once tools were added, every update carries the full list (so removing the last one clears it). */
   private toolsTouched = false;
   private eventSeq = 0;
+  /** Incremented by every connect and disconnect, so a superseded connect attempt knows it. */
+  private attempt = 0;
 
   constructor(options: RealtimeClientOptions = {}) {
     this.opts = { ...options };
@@ -310,6 +312,7 @@ export class RealtimeClient {
       if (this.apiKey) headers.Authorization = `Bearer ${this.apiKey}`;
       if (this.dialect === 'beta') headers[BETA_HEADER_NAME] = BETA_HEADER_VALUE;
     }
+    const attempt = ++this.attempt;
     this.resetSessionState();
     this.setState('connecting');
     this.log?.('connecting', { url, dialect: this.dialect, authStyle, protocols: protocols.map((p) => (p.startsWith(API_KEY_SUBPROTOCOL_PREFIX) ? `${API_KEY_SUBPROTOCOL_PREFIX}***` : p)) });
@@ -317,6 +320,7 @@ export class RealtimeClient {
     try {
       const doPrecheck = this.opts.precheck ?? (this.profile.precheckByDefault && !!this.apiKey);
       if (doPrecheck) await this.precheck(url, timeoutMs, options.signal);
+      if (attempt !== this.attempt) throw new ConnectionError('aborted', 'disconnected while connecting');
       const transport = new Transport({
         WebSocket: Ctor,
         url,
@@ -331,9 +335,11 @@ export class RealtimeClient {
       });
       this.transport = transport;
       await transport.open(options.signal);
-      if (this.transport !== transport) throw new ConnectionError('aborted', 'disconnected while connecting');
+      if (attempt !== this.attempt) throw new ConnectionError('aborted', 'disconnected while connecting');
     } catch (err) {
       const error = err instanceof ConnectionError ? err : new ConnectionError('unreachable', err instanceof Error ? err.message : String(err), { cause: err });
+      // A connect superseded by disconnect() (or a newer connect) only reports to its caller.
+      if (attempt !== this.attempt) throw error;
       this.transport = null;
       this.setState('closed', { code: error.code ?? 1006, reason: error.closeReason ?? error.message, wasClean: false, error });
       this.emitter.emit('error', { source: 'connection', message: error.message, error });
@@ -346,13 +352,18 @@ export class RealtimeClient {
 
   /** Closes the connection and clears the client's conversation (the reference behaviour). */
   disconnect(): void {
+    this.attempt++;
     const t = this.transport;
     this.transport = null;
     if (t) {
       if (this.state === 'open') this.setState('closing');
       t.close(1000, 'client disconnect');
-    } else if (this.state === 'connecting') {
-      this.setState('closed', { code: 1000, reason: 'client disconnect', wasClean: true });
+    }
+    if (this.state === 'connecting') {
+      // Pre-check or handshake in flight: that attempt now rejects as aborted; report the end here.
+      const info: CloseInfo = { code: 1000, reason: 'client disconnect', wasClean: true };
+      this.setState('closed', info);
+      this.emitter.emit('close', info);
     }
     this.toolRunner.reset();
     this.conversation.clear();

@@ -81,6 +81,8 @@ export class Transport {
   private closed = false;
   private opened = false;
   private readonly opts: TransportOptions;
+  /** Rejects a pending `open()` (set while opening). */
+  private abortOpen: ((err: ConnectionError) => void) | null = null;
 
   constructor(opts: TransportOptions) {
     this.opts = opts;
@@ -120,8 +122,10 @@ export class Transport {
         reject(err);
       };
       const onAbort = () => fail(new ConnectionError('aborted', 'connect aborted'));
+      this.abortOpen = fail;
       const timer = setTimeout(() => fail(new ConnectionError('timeout', `no WebSocket open within ${this.opts.connectTimeoutMs} ms`)), this.opts.connectTimeoutMs);
       const cleanup = () => {
+        this.abortOpen = null;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
@@ -173,6 +177,11 @@ export class Transport {
 
   /** Closes the socket (asked for by this client: no error); reports close once, synchronously. */
   close(code = 1000, reason = 'client disconnect'): void {
+    if (this.abortOpen) {
+      // Still opening: the pending open() rejects as aborted; there was no connection to report closed.
+      this.abortOpen(new ConnectionError('aborted', 'disconnected while connecting'));
+      return;
+    }
     if (this.closed) return;
     const s = this.socket;
     this.finish({ code, reason, wasClean: true }, true);
