@@ -8,7 +8,7 @@ import type { Dialect, Modality } from '../../lib/realtime/protocol';
 import type { Synthesizer } from '../tts/types';
 import type { Conversation, StoredContent, StoredItem } from './conversation';
 import { itemToWire } from './conversation';
-import { CHUNK_MS, bytesPerSample, chunkSamples, encodeOutput, toRate } from './audio-out';
+import { CHUNK_MS, ChunkSource, bytesPerSample, chunkSamples, encodeOutput, type PcmSegment } from './audio-out';
 import { seededRandom, type FaultPlan } from './faults';
 import { newId } from './ids';
 import { splitForDeltas } from './language';
@@ -266,16 +266,17 @@ export class Responder {
     return outcome.say;
   }
 
-  private async speech(text: string, language: ReplyLanguage, verbatim: boolean, minMs: number, rate: number): Promise<{ text: string; samples: Int16Array | null }> {
+  /** Synthesises `text` (longer with reply=long until it lasts `minMs`); null samples when there is no synthesiser. */
+  private async speech(text: string, language: ReplyLanguage, verbatim: boolean, minMs: number): Promise<{ text: string; speech: PcmSegment | null }> {
     const synth = this.env.synthesizer;
-    if (!synth) return { text, samples: null };
+    if (!synth) return { text, speech: null };
     let spoken = text;
     for (let round = 1; ; round++) {
       const params = synthesisVoice(this.env.voice(), language, this.env.speed());
       const result = await this.race(synth.synthesize({ text: spoken, ...params }));
-      if (!result || this.finishedFlag) return { text: spoken, samples: null };
-      const samples = toRate(result.samples, result.sampleRate, rate);
-      if ((samples.length / rate) * 1000 >= minMs || round >= MAX_LONG_ROUNDS) return { text: spoken, samples };
+      if (!result || this.finishedFlag) return { text: spoken, speech: null };
+      const speech = { samples: result.samples, rate: result.sampleRate };
+      if ((result.samples.length / result.sampleRate) * 1000 >= minMs || round >= MAX_LONG_ROUNDS) return { text: spoken, speech };
       spoken = verbatim ? `${spoken} ${text}` : spoken + fillerSentence(language, round);
     }
   }
@@ -288,17 +289,17 @@ export class Responder {
 
     const wantsAudio = this.settings.modalities.includes('audio');
     const rate = this.settings.output.info.sampleRate;
-    const playback = wantsAudio && step.playback ? toRate(step.playback.samples, step.playback.sampleRate, rate) : null;
-    const playbackMs = playback ? (playback.length / rate) * 1000 + PLAYBACK_GAP_MS : 0;
+    const playback: PcmSegment | null = wantsAudio && step.playback ? { samples: step.playback.samples, rate: step.playback.sampleRate } : null;
+    const playbackMs = playback ? (playback.samples.length / playback.rate) * 1000 + PLAYBACK_GAP_MS : 0;
     const minMs = this.env.replyLong ? LONG_REPLY_MS - playbackMs : 0;
 
     let text = step.text;
-    let speech: Int16Array | null = null;
+    let speech: PcmSegment | null = null;
     if (wantsAudio) {
       try {
-        const r = await this.speech(step.text, step.language, step.verbatim, minMs, rate);
+        const r = await this.speech(step.text, step.language, step.verbatim, minMs);
         text = r.text;
-        speech = r.samples;
+        speech = r.speech;
       } catch (e) {
         this.env.log(`emulator: synthesis failed, replying with text: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -324,12 +325,11 @@ export class Responder {
     });
 
     if (audioPart) {
-      const gap = playback ? new Int16Array(Math.round((rate * PLAYBACK_GAP_MS) / 1000)) : new Int16Array(0);
-      const speechSamples = speech ?? new Int16Array(0);
-      const all = new Int16Array(speechSamples.length + gap.length + (playback?.length ?? 0));
-      all.set(speechSamples, 0);
-      if (playback) all.set(playback, speechSamples.length + gap.length);
-      await this.streamAudio(open, all, text, speechSamples.length);
+      const segments: PcmSegment[] = [];
+      if (speech) segments.push(speech);
+      if (playback) segments.push({ samples: new Int16Array(Math.round((rate * PLAYBACK_GAP_MS) / 1000)), rate }, playback);
+      const source = new ChunkSource(segments, rate, chunkSamples(rate));
+      await this.streamAudio(open, source, text, speech ? source.segmentLength(0) : 0);
     } else {
       await this.streamText(open, text);
     }
@@ -350,13 +350,13 @@ export class Responder {
     }
   }
 
-  private async streamAudio(open: OpenItem, samples: Int16Array, transcript: string, speechSamples: number): Promise<void> {
+  private async streamAudio(open: OpenItem, source: ChunkSource, transcript: string, speechSamples: number): Promise<void> {
     const part = open.part as OpenPart;
     const format = this.settings.output.info;
     const rate = format.sampleRate;
-    const per = chunkSamples(rate);
     const tokens = splitForDeltas(transcript);
     let nextToken = 0;
+    // Transcript in step with the audio: token k goes out once the audio sent covers k/n of the speech.
     const emitTokens = (position: number): void => {
       while (nextToken < tokens.length && (speechSamples === 0 || position * tokens.length >= (nextToken + 1) * speechSamples)) {
         const delta = tokens[nextToken++];
@@ -372,11 +372,12 @@ export class Responder {
     }
     const start = performance.now();
     let due = 0;
-    for (let i = 0, k = 0; i < samples.length; i += per, k++) {
-      const chunk = samples.subarray(i, Math.min(samples.length, i + per));
+    let sent = 0;
+    for (let k = 0, chunk = source.next(); chunk; k++, chunk = source.next()) {
       const bytes = encodeOutput(chunk, format);
       part.chunks.push(bytes);
-      part.content.audioMs = ((i + chunk.length) / rate) * 1000;
+      sent += chunk.length;
+      part.content.audioMs = (sent / rate) * 1000;
       this.audioMs += (chunk.length / rate) * 1000;
       this.firstAudioSent = true;
       this.send({
@@ -387,7 +388,7 @@ export class Responder {
         content_index: 0,
         delta: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
       });
-      emitTokens(i + chunk.length);
+      emitTokens(sent);
       // Real-time pacing against the start time (no drift), plus optional jitter (order kept).
       due = Math.max(due, ((k + 1) * CHUNK_MS) / this.env.pacingSpeed + (this.env.faults.jitterMs ? this.random() * this.env.faults.jitterMs : 0));
       await this.sleep(Math.max(0, start + due - performance.now()));

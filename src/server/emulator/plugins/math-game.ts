@@ -35,7 +35,7 @@ export class MathGameError extends Error {
 export const MAX_NUMBERS = 6;
 const MAX_SOLUTIONS = 200;
 /** Distinct intermediate states explored at most (keeps a 6-number search to a fraction of a second). */
-const NODE_BUDGET = 150_000;
+const NODE_BUDGET = 60_000;
 
 interface Frac {
   n: number;
