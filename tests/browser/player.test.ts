@@ -98,6 +98,23 @@ describe('WavStreamPlayer in Chromium', () => {
     expect(ends).toBe(0);
   });
 
+  it('prebufferMs holds playback so that late chunks join the earlier ones without a gap', async () => {
+    const { p, t } = await connected({ prebufferMs: 1500 });
+    const a = marker(400, 13);
+    const b = marker(400, 14);
+    p.add16BitPCM(a, 'j');
+    await sleep(250); // a jittery late chunk, well inside the prebuffer window
+    p.add16BitPCM(b, 'j');
+    expect(await waitFor(() => p.getStats().samplesRendered['j'] === 800, 10_000)).toBe(true);
+    await sleep(100);
+    t.stop();
+    const out = t.samples();
+    const s = firstNonZero(out);
+    expect(Array.from(out.subarray(s, s + 800))).toEqual([...a, ...b].map((v) => Math.fround(v / 32768)));
+    expect(countNonZero(out)).toBe(800);
+    expect(p.getStats().underruns).toBe(0);
+  });
+
   it('resamples in the worklet when the context runs at another rate (offsets stay at the player rate)', async () => {
     // 22050 Hz output played through a 44100 Hz context: the same path a browser takes when it refuses a rate.
     player = new WavStreamPlayer({ sampleRate: 22050 });

@@ -8,6 +8,8 @@ export interface PlayerOptions {
   statsEveryQuanta: number;
   /** Silence after which the player reports `idle` (ms). */
   idleMs: number;
+  /** Jitter buffer: after idle or an underrun, wait until this much is queued (or this long) before playing (ms). */
+  prebufferMs: number;
 }
 
 /** Main thread → worklet. */

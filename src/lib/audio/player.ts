@@ -20,6 +20,11 @@ export interface WavStreamPlayerOptions {
   idleMs?: number;
   /** How often the worklet posts stats (default every ~50 ms). */
   statsIntervalMs?: number;
+  /**
+   * Jitter buffer (default 0: play at once). After idle or an underrun, playback waits until this many ms
+   * are queued, or this long has passed, so delivery jitter does not turn into repeated gaps.
+   */
+  prebufferMs?: number;
 }
 
 /** Result of interrupt() / getTrackSampleOffset(). */
@@ -70,6 +75,7 @@ export class WavStreamPlayer {
 
   private readonly idleMs: number;
   private readonly statsIntervalMs: number;
+  private readonly prebufferMs: number;
   private context: AudioContext | null = null;
   private node: AudioWorkletNode | null = null;
   private analyser: AnalyserNode | null = null;
@@ -91,6 +97,7 @@ export class WavStreamPlayer {
     }
     this.idleMs = options.idleMs ?? 150;
     this.statsIntervalMs = options.statsIntervalMs ?? 50;
+    this.prebufferMs = Math.max(0, options.prebufferMs ?? 0);
     this.stats = this.emptyStats();
   }
 
@@ -162,6 +169,7 @@ export class WavStreamPlayer {
       outputRate: this.sampleRate,
       statsEveryQuanta: Math.max(1, Math.round((this.statsIntervalMs / 1000) * (ctx.sampleRate / 128))),
       idleMs: this.idleMs,
+      prebufferMs: this.prebufferMs,
     };
     const node = new AudioWorkletNode(ctx, 'rc-player', {
       numberOfInputs: 0,

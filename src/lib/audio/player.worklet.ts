@@ -13,6 +13,10 @@ class PlayerProcessor extends AudioWorkletProcessor {
   private readonly outputRate: number;
   private readonly statsEvery: number;
   private readonly idleFrames: number;
+  private readonly prebufferFrames: number;
+  /** Rendering waits (jitter buffer) until `holdUntil` or until prebufferFrames are queued. */
+  private holding = false;
+  private holdUntil = 0;
   private readonly rs: StreamingResampler | null;
   private conv: Float32Array = new Float32Array(4096);
   private ring = new Float32Array(1 << 16);
@@ -42,6 +46,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
     this.outputRate = o.outputRate;
     this.statsEvery = o.statsEveryQuanta;
     this.idleFrames = Math.round((o.idleMs / 1000) * sampleRate);
+    this.prebufferFrames = Math.round((o.prebufferMs / 1000) * sampleRate);
     this.rs = this.outputRate === sampleRate ? null : new StreamingResampler(this.outputRate, sampleRate);
     this.port.onmessage = (e: MessageEvent<PlayerCommand>) => this.command(e.data);
   }
@@ -77,6 +82,10 @@ class PlayerProcessor extends AudioWorkletProcessor {
       this.gapSamples += this.starvedGap;
     }
     if (this.state === 'idle' && !this.pendingPlay) this.pendingPlay = { addedAt };
+    if (this.state !== 'playing' && this.prebufferFrames > 0 && !this.holding) {
+      this.holding = true;
+      this.holdUntil = currentFrame + this.prebufferFrames;
+    }
     this.state = 'playing';
     this.starvedGap = 0;
   }
@@ -132,6 +141,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
       this.segCount = [];
       this.segHead = 0;
       this.lastTrack = null;
+      this.holding = false;
       this.rs?.reset();
     }
     this.post({ type: 'offset', id, trackId, offset, frame: currentFrame });
@@ -163,6 +173,15 @@ class PlayerProcessor extends AudioWorkletProcessor {
     if (this.closed) return false;
     const out = outputs[0][0];
     const n = out.length;
+    if (this.holding) {
+      if (this.queued() >= this.prebufferFrames || currentFrame >= this.holdUntil) this.holding = false;
+      else {
+        out.fill(0);
+        for (let c = 1; c < outputs[0].length; c++) outputs[0][c].fill(0);
+        if (++this.quanta % this.statsEvery === 0) this.stats();
+        return true;
+      }
+    }
     let filled = this.render(out, 0);
     // The resampler keeps its last few samples back; release them once the queue has run dry.
     if (filled < n && this.rs && this.state === 'playing' && this.lastTrack !== null) {
