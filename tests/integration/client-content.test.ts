@@ -104,6 +104,14 @@ describe('input audio', () => {
     client.appendInputAudio(new Uint8Array([0x4f, 0x67, 0x67]));
     const ev = await conn.nextClientEvent('input_audio_buffer.append');
     expect(Array.from(decodeBase64(ev.audio as string))).toEqual([0x4f, 0x67, 0x67]);
+    // Manual turns (the session has no turn detection): createResponse commits the compressed audio first.
+    expect(client.getTurnDetectionType()).toBeNull();
+    client.createResponse();
+    await conn.nextClientEvent('input_audio_buffer.commit');
+    await conn.nextClientEvent('response.create');
+    client.createResponse();
+    await conn.nextClientEvent('response.create');
+    expect(conn.eventsOfType('input_audio_buffer.commit')).toHaveLength(1);
   });
 });
 

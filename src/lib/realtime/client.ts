@@ -5,7 +5,7 @@
  */
 
 import { encodeBase64 } from '../dsp/base64';
-import { encodeAlaw, encodeMulaw } from '../dsp/g711';
+import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw } from '../dsp/g711';
 import { floatTo16BitPCM } from '../dsp/pcm';
 import { Conversation, type ConversationChange, type ConversationItem, type ItemAudioFormat, type ItemDelta, type ResponseRecord } from './conversation';
 import { Emitter } from './emitter';
@@ -197,6 +197,8 @@ export class RealtimeClient {
   /** ms of input timeline before the current ring (the ring restarts when the input rate changes). */
   private ringBaseMs = 0;
   private uncommittedFrom: number | null = null;
+  /** Audio was appended since the last commit/clear (whatever its format). */
+  private uncommittedAudio = false;
   private readonly pendingCommits: { startSample: number; endSample: number; ring: InputRing }[] = [];
   private lastServerErrorCode: string | null = null;
   /** The negotiated format specs (requested, then as the server reports them). */
@@ -327,7 +329,15 @@ export class RealtimeClient {
         protocols,
         headers,
         connectTimeoutMs: timeoutMs,
-        onMessage: (text) => this.receive(text),
+        onMessage: (text) => {
+          try {
+            this.receive(text);
+          } catch (err) {
+            // Nothing in receive() is expected to throw; if it does, it is reported, never thrown into the socket.
+            const error = err instanceof Error ? err : new Error(String(err));
+            this.emitter.emit('error', { source: 'protocol', message: `failed to handle a frame: ${error.message}`, error });
+          }
+        },
         onSocketError: (error) => this.emitter.emit('error', { source: 'socket', message: error.message, error }),
         onClose: (info) => this.handleClose(transport, info),
         explainClose: (code, reason) =>
@@ -495,10 +505,13 @@ export class RealtimeClient {
     } else if (audio instanceof ArrayBuffer || audio instanceof Uint8Array) {
       wire = audio instanceof Uint8Array ? audio : new Uint8Array(audio);
       if (fmt.encoding === 'pcm16') samples = bytesAsInt16(wire);
+      else if (fmt.encoding === 'g711_ulaw') samples = decodeMulaw(wire);
+      else if (fmt.encoding === 'g711_alaw') samples = decodeAlaw(wire);
     } else {
       throw new InvalidArgumentError('appendInputAudio takes an Int16Array, Float32Array, ArrayBuffer or Uint8Array');
     }
     if (wire.byteLength === 0) return false;
+    this.uncommittedAudio = true;
     if (samples && samples.length > 0) {
       const ring = this.inputRing(fmt);
       if (this.uncommittedFrom === null) this.uncommittedFrom = ring.position;
@@ -514,12 +527,14 @@ export class RealtimeClient {
       this.pendingCommits.push({ startSample: this.uncommittedFrom, endSample: this.ring.position, ring: this.ring });
     }
     this.uncommittedFrom = null;
+    this.uncommittedAudio = false;
     return this.sendEvent({ type: 'input_audio_buffer.commit' });
   }
 
   /** Clears the server's input buffer. */
   clearInputAudio(): boolean {
     this.uncommittedFrom = null;
+    this.uncommittedAudio = false;
     return this.sendEvent({ type: 'input_audio_buffer.clear' });
   }
 
@@ -528,7 +543,7 @@ export class RealtimeClient {
    */
   createResponse(options?: ResponseOptions): boolean {
     if (!this.isConnected()) return false;
-    if (this.getTurnDetectionType() === null && this.uncommittedFrom !== null) this.commitInputAudio();
+    if (this.getTurnDetectionType() === null && this.uncommittedAudio) this.commitInputAudio();
     const event: RawEvent = { type: 'response.create' };
     if (options) event.response = this.writeResponseOptions(options);
     return this.sendEvent(event);
@@ -601,6 +616,7 @@ export class RealtimeClient {
     this.ring = null;
     this.ringBaseMs = 0;
     this.uncommittedFrom = null;
+    this.uncommittedAudio = false;
     this.pendingCommits.length = 0;
     this.lastServerErrorCode = null;
   }
