@@ -47,6 +47,8 @@ export interface ResponseEnv {
   log(line: string): void;
   /** Tokens of the input (for usage). */
   inputTokens: { text: number; audio: number };
+  /** 1 for the session's first response, 2 for the next… (seeds the jitter fault). */
+  ordinal: number;
 }
 
 /** Why a response was cancelled. */
@@ -96,9 +98,7 @@ export class Responder {
     private readonly settings: ResponseSettings,
     private readonly plan: ReplyStep[],
   ) {
-    let seed = 0;
-    for (const ch of this.id) seed = (seed * 31 + ch.charCodeAt(0)) >>> 0;
-    this.random = seededRandom(seed);
+    this.random = seededRandom(env.ordinal);
   }
 
   /** True once `response.done` was sent (or the response was aborted). */

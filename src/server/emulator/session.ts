@@ -47,6 +47,8 @@ type Obj = Record<string, unknown>;
 /** Base64 text of one append, at most (the protocol's 15 MiB of audio). */
 const MAX_APPEND_AUDIO_BYTES = 15 * 1024 * 1024;
 const MIN_COMMIT_MS = 100;
+/** Outgoing bytes queued for a client before the emulator gives up on it. */
+const MAX_SEND_BUFFER_BYTES = 64 * 1024 * 1024;
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -86,6 +88,8 @@ export class Session {
   private readonly closedListeners: (() => void)[] = [];
   private closed = false;
   private readonly memoryScope: string;
+  /** Responses started so far (seeds the jitter fault, so it is reproducible). */
+  private responseCount = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -164,6 +168,12 @@ export class Session {
 
   private send(event: Obj): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    // A peer that stops reading must not make the server buffer without bound.
+    if (this.ws.bufferedAmount > MAX_SEND_BUFFER_BYTES) {
+      this.ctx.log(`emulator: session ${this.config.id}: client is not reading (over ${MAX_SEND_BUFFER_BYTES >> 20} MiB queued); dropping it`);
+      this.ws.terminate();
+      return;
+    }
     this.ws.send(JSON.stringify({ event_id: newId('event'), ...event }));
   }
 
@@ -644,6 +654,7 @@ export class Session {
         plugin: (language) => this.pluginContext(language),
         log: this.ctx.log,
         inputTokens: { text: Math.ceil(textChars / 4), audio: Math.ceil(audioMs / 50) },
+        ordinal: ++this.responseCount,
       },
       settings,
       plan,
