@@ -8,8 +8,8 @@ export interface WavFile {
   url: string;
   /** Mono 16-bit samples. */
   samples: Int16Array;
-  /** The samples as floats in [-1, 1) (channel 0). */
-  values: Float32Array;
+  /** The samples as floats in [-1, 1) (channel 0); computed on first access. */
+  readonly values: Float32Array;
   sampleRate: number;
   channelCount: 1;
   /** Duration in seconds (the reference API's field). */
@@ -21,8 +21,23 @@ export interface WavFile {
 export function makeWavFile(samples: Int16Array, sampleRate: number): WavFile {
   const bytes = encodeWav(samples, sampleRate);
   const blob = new Blob([bytes.buffer as ArrayBuffer], { type: WAV_MIME });
-  const values = new Float32Array(samples.length);
-  for (let i = 0; i < samples.length; i++) values[i] = samples[i] / 32768;
   const duration = samples.length / sampleRate;
-  return { blob, url: URL.createObjectURL(blob), samples, values, sampleRate, channelCount: 1, duration, durationMs: duration * 1000 };
+  let values: Float32Array | null = null;
+  return {
+    blob,
+    url: URL.createObjectURL(blob),
+    samples,
+    // Lazy: a 10-minute recording would otherwise cost another 38 MB that most callers never read.
+    get values() {
+      if (!values) {
+        values = new Float32Array(samples.length);
+        for (let i = 0; i < samples.length; i++) values[i] = samples[i] / 32768;
+      }
+      return values;
+    },
+    sampleRate,
+    channelCount: 1,
+    duration,
+    durationMs: duration * 1000,
+  };
 }
