@@ -142,10 +142,95 @@ describe.each(['beta', 'ga'] as const)('RealtimeClient ↔ emulator (%s)', (dial
   });
 });
 
-describe('RealtimeClient pre-check against the emulator', () => {
-  it('a wrong key fails the connection with a typed error', async () => {
+describe('RealtimeClient ↔ emulator: xStar extensions, plugins, item management (beta)', () => {
+  it('tts_text is spoken as given', async () => {
+    const { client, frames, errors } = await open('beta');
+    client.updateSession({ turn_detection: null });
+    const reply = nextAssistant(client);
+    client.sendUserMessageContent([{ type: 'tts_text', text: '电量低，请及时充电。' }]);
+    const item = await reply;
+    expect(item.formatted.transcript).toBe('电量低，请及时充电。');
+    expect(item.formatted.audio.length).toBeGreaterThan(0);
+    expect(checkInvariants(frames, 'beta')).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('math_game plugin: a function call item, then the spoken result', async () => {
+    const { client, frames, errors } = await open('beta');
+    client.updateSession({ turn_detection: null });
+    const reply = nextAssistant(client);
+    client.sendUserMessageContent([{ type: 'input_text', text: 'Make 24 points with 4 4 10 10' }]);
+    const item = await reply;
+    expect(item.formatted.transcript).toBe('1 solution to make 24 from 4, 4, 10, 10: (10 × 10 - 4) ÷ 4.');
+    const call = client.conversation.getItems().find((it) => it.type === 'function_call');
+    expect(call).toMatchObject({ name: 'math_game', arguments: '{"numbers":[4,4,10,10],"target":24}' });
+    expect(checkInvariants(frames, 'beta')).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('deleteItem removes the item on both sides', async () => {
+    const { client, frames, errors } = await open('beta');
+    client.updateSession({ turn_detection: null });
+    const reply = nextAssistant(client);
+    client.sendUserMessageContent([{ type: 'input_text', text: 'hi' }]);
+    const item = await reply;
+    client.deleteItem(item.id);
+    await new Promise<void>((resolve) => client.on('conversation.item.deleted', () => resolve()));
+    expect(client.conversation.getItems().some((it) => it.id === item.id)).toBe(false);
+    expect(frames.find((f) => f.type === 'conversation.item.deleted')).toMatchObject({ item_id: item.id });
+    expect(errors).toEqual([]);
+  });
+
+  it('a second createResponse while one is active surfaces the server error; the session stays usable', async () => {
+    const { client, errors } = await open('beta', { reply: 'long' });
+    client.updateSession({ turn_detection: null });
+    client.sendUserMessageContent([{ type: 'input_text', text: 'talk' }]);
+    await client.waitFor('response.created', { timeoutMs: 3000 });
+    client.createResponse();
+    await new Promise<void>((resolve) => client.on('error', () => resolve()));
+    expect(errors.some((e) => e.startsWith('server:'))).toBe(true);
+    client.cancelResponse();
+    const done = await client.waitFor('response.done', { timeoutMs: 3000 });
+    expect(done.response.status).toBe('cancelled');
+    expect(client.isConnected()).toBe(true);
+  });
+});
+
+describe('RealtimeClient ↔ emulator: failures', () => {
+  it('a wrong key fails the pre-check with a typed error', async () => {
     const client = new RealtimeClient({ url: h.wsUrl, WebSocket: WS, apiKey: 'sk-wrong', provider: 'local', precheck: true, connectTimeoutMs: 3000 });
     clients.push(client);
-    await expect(client.connect({ model: 'emulator' })).rejects.toThrow();
+    await expect(client.connect({ model: 'emulator' })).rejects.toMatchObject({ name: 'ConnectionError', status: 401 });
+  });
+
+  it('a wrong key without pre-check: error invalid_api_key, then close 1008', async () => {
+    const client = new RealtimeClient({ url: h.wsUrl, WebSocket: WS, apiKey: 'sk-wrong', provider: 'local', precheck: false, connectTimeoutMs: 3000 });
+    clients.push(client);
+    const closed = new Promise<number>((resolve) => client.on('close', (info) => resolve(info.code)));
+    const serverErrors: string[] = [];
+    client.on('error', (e) => serverErrors.push(e.serverError?.code ?? e.source));
+    await client.connect({ model: 'emulator' }).catch(() => undefined);
+    expect(await closed).toBe(1008);
+    expect(serverErrors).toContain('invalid_api_key');
+  });
+
+  it('fault=rate-limit: the connection fails with 429', async () => {
+    const client = new RealtimeClient({ url: h.wsUrl, WebSocket: WS, apiKey: 'sk-test', provider: 'local', precheck: true, connectTimeoutMs: 3000, query: { fault: 'rate-limit' } });
+    clients.push(client);
+    await expect(client.connect({ model: 'emulator' })).rejects.toMatchObject({ name: 'ConnectionError', status: 429 });
+  });
+
+  it('fault=drop-after-ms: the client reports an abnormal close (1006)', async () => {
+    const { client } = await open('beta', { fault: 'drop-after-ms:100' });
+    const info = await client.waitFor('close', { timeoutMs: 3000 });
+    expect(info.code).toBe(1006);
+    expect(client.isConnected()).toBe(false);
+  });
+
+  it('fault=malformed-after-ms: an error event, and the connection stays up', async () => {
+    const { client, errors } = await open('beta', { fault: 'malformed-after-ms:50' });
+    await client.waitFor('error', { timeoutMs: 3000 });
+    expect(errors[0]).toMatch(/^(protocol|socket)/);
+    expect(client.isConnected()).toBe(true);
   });
 });
