@@ -41,8 +41,13 @@ export function audioMarker(bytes: number): string {
   return `[audio ${bytes} B]`;
 }
 
-/** UTF-8 byte length of a string without allocating the encoded bytes for ASCII-only text. */
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** UTF-8 byte length of a string, without encoding it. */
 export function utf8ByteLength(s: string): number {
+  // Fast path: frames are mostly ASCII (JSON with base64 audio); a native regex scan beats a JS char loop.
+  if (!NON_ASCII.test(s)) return s.length;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
