@@ -1,3 +1,5 @@
+import '../common/common.css';
+import './conversation.css';
 import { Fragment, useCallback, useEffect, useId, useRef } from 'react';
 import { useT } from '../../i18n';
 import { getCommands } from '../../store/commands';

@@ -1,3 +1,5 @@
+import '../common/common.css';
+import './event-log.css';
 import { useId } from 'react';
 import type { Rect } from '@tanstack/react-virtual';
 import { useT } from '../../i18n';

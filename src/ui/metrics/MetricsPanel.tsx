@@ -1,3 +1,5 @@
+import '../common/common.css';
+import './metrics.css';
 import { useId } from 'react';
 import { useT } from '../../i18n';
 import { selectPhaseStats } from '../../store/selectors';
