@@ -41,7 +41,7 @@ function measureOnset(rec: WavRecorder, chunk: number): Promise<CaptureLatency> 
   const ctx = rec.getContext() as AudioContext;
   return new Promise((resolve, reject) => {
     let quiet = 0;
-    const timer = setTimeout(() => reject(new Error('no onset within 10 s')), 10_000);
+    const timer = setTimeout(() => reject(new Error('no onset within 20 s')), 20_000);
     void rec.record(({ mono, position, capturedAt }) => {
       const arrival = performance.now();
       for (let i = 0; i < mono.length; i++) {

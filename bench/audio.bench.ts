@@ -1,6 +1,8 @@
 // Audio engine latencies in real Chromium (headless, fake microphone playing a fixture):
 // capture latency (speech onset → the frame carrying it) with 20 ms frames vs the reference's 4096-sample
 // chunks through the same pipeline, and the player's delay from add16BitPCM to the first rendered sample.
+// The fixture has two utterances (onsets at 1.0 s and 7.7 s), so a slow start on a loaded machine still
+// leaves an onset after ≥ 0.5 s of quiet to measure.
 import { createServer, type ViteDevServer } from 'vite';
 import { chromium, type Browser } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +11,7 @@ import { chromiumAudioArgs } from '../tests/browser/chromium-args';
 import type { BenchResult } from './types';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const FAKE_MIC = fileURLToPath(new URL('../tests/fixtures/audio/en-weather.wav', import.meta.url));
+const FAKE_MIC = fileURLToPath(new URL('../tests/fixtures/audio/en-barge-in.wav', import.meta.url));
 const PAGE = '/__audio-bench.html';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -33,9 +33,13 @@ describe('WavRecorder with the fake microphone', () => {
     const got = new Int16Array(frames.length * 320);
     frames.forEach((f, i) => got.set(f, i * 320));
 
-    // Find where the fixture starts in what we got, then correlate over the whole fixture.
+    // Find where the fixture starts in what we got, then correlate it window by window (250 ms), letting each
+    // window re-align within ±100 ms: when two shared cores starve Chromium's real-time threads, its fake
+    // capture device drops or repeats a buffer now and then, which shifts everything after it. The content
+    // must still match: the energy-weighted correlation of the windows must reach 0.95.
     const best = bestLag(fixture.samples, got);
-    expect(best.corr).toBeGreaterThanOrEqual(0.95);
+    const windowed = windowedCorrelation(fixture.samples, got, best.lag);
+    expect(windowed).toBeGreaterThanOrEqual(0.95);
     // Samples carrying the fixture: from its start to the end of its content, within 5% of its duration.
     const active = activeSpan(got);
     const fixtureActive = activeSpan(fixture.samples);
@@ -64,6 +68,29 @@ function corrAt(ref: Int16Array, got: Int16Array, lag: number, step: number): nu
     xy += x * y; xx += x * x; yy += y * y;
   }
   return xx && yy ? xy / Math.sqrt(xx * yy) : 0;
+}
+
+/** Energy-weighted mean of per-window best correlations (each window searched ±1600 samples around `lag`). */
+function windowedCorrelation(ref: Int16Array, got: Int16Array, lag: number): number {
+  const W = 4000;
+  let weighted = 0;
+  let energy = 0;
+  for (let start = 0; start + W <= ref.length; start += W) {
+    const win = ref.subarray(start, start + W);
+    let e = 0;
+    for (const v of win) e += v * v;
+    if (e / W < 100 * 100) continue; // silence: nothing to compare
+    let bestC = -1;
+    for (let d = -1600; d <= 1600; d += 1) {
+      const at = start + lag + d;
+      if (at < 0 || at + W > got.length) continue;
+      const c = corrAt(win, got.subarray(at, at + W), 0, 1);
+      if (c > bestC) bestC = c;
+    }
+    weighted += bestC * e;
+    energy += e;
+  }
+  return energy ? weighted / energy : 0;
 }
 
 /** Samples between the first and the last sample above -40 dBFS. */
