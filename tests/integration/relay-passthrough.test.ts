@@ -334,3 +334,23 @@ describe('relay: recording', () => {
     }
   });
 });
+
+describe('relay: shutdown', () => {
+  it('closes both sides with 1001 when the server stops', async () => {
+    const stub = await startStubUpstream();
+    const server = await startTestServer({ REALTIME_API_KEY: KEY, REALTIME_UPSTREAM_URL: stub.wsUrl });
+    try {
+      const upstreamP = stub.nextConnection();
+      const client = await connectClient(`ws://127.0.0.1:${server.port}/relay/v1/realtime?model=m`);
+      const upstream = await upstreamP;
+      client.ws.send('ping'); // once it arrives, the relay's upstream socket is open
+      await expect.poll(() => upstream.frames.length).toBe(1);
+      await server.close();
+      expect([(await client.closed).code, (await upstream.closed).code]).toEqual([1001, 1001]);
+      expect(server.realtime.relay?.connectionCount).toBe(0);
+    } finally {
+      await server.close();
+      await stub.close();
+    }
+  });
+});

@@ -73,6 +73,9 @@ class Bridge {
   #pausedUpstream = false;
   /** Set when the upstream failed in a way that decides the browser's close code. */
   #upstreamFailure: { code: number; reason: string } | null = null;
+  #settle: () => void = () => {};
+  /** Resolves once both sockets are closed and the recording is flushed. */
+  readonly done: Promise<void> = new Promise((resolve) => (this.#settle = resolve));
 
   constructor(
     readonly id: string,
@@ -246,8 +249,8 @@ class Bridge {
     const settled = (): void => {
       if (--pending > 0) return;
       clearTimeout(timer);
-      void this.recorder?.close();
       this.onFinished();
+      void (this.recorder?.close() ?? Promise.resolve()).then(() => this.#settle());
     };
     for (const socket of [this.client, this.upstream]) {
       if (socket.readyState === WebSocket.CLOSED) settled();
@@ -258,6 +261,12 @@ class Bridge {
   /** Server shutdown: closes both sides with 1001. */
   shutdown(): void {
     this.#finish(RelayClose.goingAway, 'server shutting down', RelayClose.goingAway, 'server shutting down');
+  }
+
+  /** Cuts both sockets without a closing handshake. */
+  terminate(): void {
+    this.client.terminate();
+    this.upstream.terminate();
   }
 }
 
@@ -364,10 +373,17 @@ export class Relay {
     this.#bridges.add(bridge);
   }
 
-  /** Closes every connection with 1001 and stops accepting new ones. */
+  /** Closes every connection with 1001 (cut after 2 s without a closing handshake) and stops accepting new ones. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const bridge of this.#bridges) bridge.shutdown();
+    const bridges = [...this.#bridges];
+    for (const bridge of bridges) bridge.shutdown();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)));
+    await Promise.race([Promise.all(bridges.map((b) => b.done)), grace]);
+    clearTimeout(timer);
+    for (const bridge of bridges) bridge.terminate();
+    await Promise.all(bridges.map((b) => b.done));
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 }
