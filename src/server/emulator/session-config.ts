@@ -199,7 +199,7 @@ function turnDetection(v: unknown, param: string, dialect: Dialect): VadConfig |
     'create_response',
     'interrupt_response',
     'eagerness',
-    ...(dialect === 'ga' ? ['idle_timeout_ms'] : []),
+    ...(dialect === 'ga' ? ['idle_timeout_ms', 'model_version'] : []),
   ];
   unknownKeys(v, allowed, `${param}.`);
   const type = v.type === undefined ? 'server_vad' : v.type;
@@ -319,6 +319,8 @@ const GA_KEYS = [
   'truncation',
   'prompt',
   'include',
+  'parallel_tool_calls',
+  'reasoning',
 ];
 
 /**

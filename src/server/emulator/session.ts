@@ -219,7 +219,7 @@ export class Session {
     }
     const eventId = typeof event.event_id === 'string' ? event.event_id : null;
     try {
-      this.dispatch(event, eventId);
+      this.dispatch(event);
     } catch (e) {
       if (e instanceof ProtocolError) this.sendError(e, eventId);
       else {
@@ -229,7 +229,7 @@ export class Session {
     }
   }
 
-  private dispatch(event: Obj, eventId: string | null): void {
+  private dispatch(event: Obj): void {
     const type = event.type;
     if (type === undefined) throw new ProtocolError('invalid_event', "The 'type' field is missing.", 'type');
     if (typeof type !== 'string' || !CLIENT_TYPES.has(type)) {
@@ -249,7 +249,7 @@ export class Session {
       case 'input_audio_buffer.append':
         return this.onAppend(event);
       case 'input_audio_buffer.commit':
-        return this.onCommit(eventId);
+        return this.onCommit();
       case 'input_audio_buffer.clear':
         this.buffer.clear();
         this.vad?.reset();
@@ -339,7 +339,7 @@ export class Session {
     }
   }
 
-  private onCommit(eventId: string | null): void {
+  private onCommit(): void {
     const ms = this.buffer.bufferedMs;
     if (ms < MIN_COMMIT_MS) {
       throw new ProtocolError(
@@ -347,7 +347,6 @@ export class Session {
         `Error committing input audio buffer: buffer too small. Expected at least ${MIN_COMMIT_MS}ms of audio, but buffer only has ${ms.toFixed(2)}ms of audio.`,
       );
     }
-    void eventId;
     const itemId = this.turn?.itemId ?? newId('item');
     this.turn = null;
     const audio = this.buffer.commitAll();
@@ -640,6 +639,7 @@ export class Session {
       }
       textChars += (it.arguments ?? '').length + (it.output ?? '').length;
     }
+    let voiceOverride: string | null = settings.voice !== this.config.voice ? settings.voice : null;
     const responder = new Responder(
       {
         dialect: this.dialect,
@@ -649,9 +649,19 @@ export class Session {
         replyLong: this.info.replyLong,
         pacingSpeed: this.ctx.pacingSpeed,
         faults: this.info.faults,
-        voice: () => this.config.voice,
+        // A per-response voice applies to that response only (until a plugin switches the session voice).
+        voice: () => voiceOverride ?? this.config.voice,
         speed: () => this.config.speed,
-        plugin: (language) => this.pluginContext(language),
+        plugin: (language) => {
+          const ctx = this.pluginContext(language);
+          return {
+            ...ctx,
+            setVoice: (name: string) => {
+              voiceOverride = null;
+              ctx.setVoice(name);
+            },
+          };
+        },
         log: this.ctx.log,
         inputTokens: { text: Math.ceil(textChars / 4), audio: Math.ceil(audioMs / 50) },
         ordinal: ++this.responseCount,
@@ -659,15 +669,6 @@ export class Session {
       settings,
       plan,
     );
-    // A per-response voice applies to that response only.
-    if (settings.voice !== this.config.voice) {
-      const sessionVoice = this.config.voice;
-      const overrideVoice = settings.voice;
-      this.config = { ...this.config, voice: overrideVoice };
-      responder.onFinished(() => {
-        if (this.config.voice === overrideVoice) this.config = { ...this.config, voice: sessionVoice };
-      });
-    }
     if (settings.inConversation) {
       this.active = responder;
       responder.onFinished(() => {
