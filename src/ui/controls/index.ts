@@ -1,0 +1,3 @@
+export { Controls } from './Controls';
+export { PushToTalk } from './PushToTalk';
+export { LevelCanvas } from './LevelCanvas';

@@ -1,0 +1,2 @@
+export { SessionEditor } from './SessionEditor';
+export { SessionDiff } from './SessionDiff';
