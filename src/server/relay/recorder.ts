@@ -4,6 +4,7 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Redactor } from './redact';
 
 /** Where a frame came from. */
@@ -30,7 +31,7 @@ export class RelayRecorder {
   constructor(dir: string, connectionId: string, redact: Redactor, private readonly maxBufferedBytes = 64 * 1024 * 1024) {
     mkdirSync(dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    this.path = join(dir, `relay-${stamp}-${connectionId}.jsonl`);
+    this.path = join(dir, `relay-${stamp}-${connectionId}-${randomUUID().slice(0, 8)}.jsonl`);
     this.#redact = redact;
     this.#stream = createWriteStream(this.path, { flags: 'wx' });
     this.#stream.on('error', () => {
