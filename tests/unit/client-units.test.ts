@@ -146,3 +146,28 @@ describe('base64 decode fast path (src/lib/dsp/base64.ts)', () => {
     expect(() => decodeBase64('AAAAAA€A')).toThrow(/invalid base64/);
   });
 });
+
+describe('ChunkedBytes', () => {
+  it('property: any sequence of appends reads back as their concatenation, with aligned 16-bit views and truncation', async () => {
+    const fc = (await import('fast-check')).default;
+    const { ChunkedBytes } = await import('../../src/lib/realtime');
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 40 }), fc.nat(), (parts, cut) => {
+        const c = new ChunkedBytes(16, 64);
+        const expected: number[] = [];
+        for (const p of parts) {
+          c.append(p);
+          expected.push(...p);
+          expect(c.length).toBe(expected.length);
+        }
+        expect(Array.from(c.bytes())).toEqual(expected);
+        expect(c.int16().length).toBe(expected.length >> 1);
+        const keep = expected.length === 0 ? 0 : cut % expected.length;
+        c.truncate(keep);
+        c.append(new Uint8Array([7]));
+        expect(Array.from(c.bytes())).toEqual([...expected.slice(0, keep), 7]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

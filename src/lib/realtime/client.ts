@@ -565,7 +565,7 @@ export class RealtimeClient {
     result.item = item;
     if (!item || item.type !== 'message' || item.role !== 'assistant' || !this.capabilities.truncate) return result;
     const fmt = item.formatted.audioFormat;
-    if (!fmt || item.formatted.audioBytes.byteLength === 0) return result;
+    if (!fmt || item.formatted.audioByteLength === 0) return result;
     const offset = Number.isFinite(sampleOffset) && sampleOffset > 0 ? sampleOffset : 0;
     let audioEndMs = Math.floor((offset / fmt.sampleRate) * 1000);
     const received = item.formatted.audioDurationMs;

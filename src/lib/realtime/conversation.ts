@@ -10,7 +10,7 @@
 
 import { decodeBase64 } from '../dsp/base64';
 import { decodeAlaw, decodeMulaw } from '../dsp/g711';
-import { GrowableBytes } from './audio-buffer';
+import { ChunkedBytes } from './audio-buffer';
 import { msToSamples, resolveFormat, type AudioEncoding } from './formats';
 import type { ContentPart, RawEvent, ResponseStatus, WireError, WireGaAudioFormat, WireItem, WireResponse, WireUsage } from './protocol';
 
@@ -49,10 +49,15 @@ export interface FormattedItem {
   text: string;
   /** Transcript (user audio ASR, assistant audio transcript). */
   transcript: string;
-  /** Samples at `audioFormat.sampleRate`: PCM, or decoded G.711. Empty for compressed audio. A view: copy to keep. */
+  /**
+   * Samples at `audioFormat.sampleRate`: PCM, or decoded G.711. Empty for compressed audio. Read lazily: the chunks
+   * are concatenated once per change, so stream with `delta.audio` and read this when you need the whole item.
+   */
   readonly audio: Int16Array;
-  /** The audio bytes as received (PCM, G.711, MP3 or Opus). A view: copy to keep. */
+  /** The audio bytes as received (PCM, G.711, MP3 or Opus). Read lazily (concatenated once per change). */
   readonly audioBytes: Uint8Array;
+  /** Number of audio bytes received, without reading them. */
+  readonly audioByteLength: number;
   /** Format of the audio, once the item has audio. */
   audioFormat: ItemAudioFormat | null;
   /** Duration of the stored audio in ms, or null for compressed audio. */
@@ -162,31 +167,39 @@ export type Clock = () => number;
 
 class ItemAudio {
   readonly format: ItemAudioFormat;
-  readonly bytes = new GrowableBytes();
+  readonly bytes = new ChunkedBytes();
   /** Decoded samples for G.711; for PCM the bytes are the samples. */
-  readonly decoded: GrowableBytes | null;
+  readonly decoded: ChunkedBytes | null;
+  /** PCM: a byte of a sample split across two deltas, waiting for its other half (-1: none). */
+  private carry = -1;
 
   constructor(format: ItemAudioFormat) {
     this.format = format;
-    this.decoded = format.encoding === 'g711_ulaw' || format.encoding === 'g711_alaw' ? new GrowableBytes() : null;
+    this.decoded = format.encoding === 'g711_ulaw' || format.encoding === 'g711_alaw' ? new ChunkedBytes() : null;
   }
 
-  /** Appends bytes and returns the new samples (null for compressed audio). */
+  /** Appends bytes and returns the new samples (null for compressed audio). O(size of the chunk). */
   append(chunk: Uint8Array): Int16Array | null {
     const enc = this.format.encoding;
+    this.bytes.append(chunk);
     if (enc === 'pcm16') {
-      const before = this.bytes.length >> 1;
-      this.bytes.append(chunk);
-      // Copy the newly completed samples (a sample split across deltas completes here).
-      return this.bytes.int16().slice(before);
+      let src = chunk;
+      if (this.carry >= 0) {
+        src = new Uint8Array(chunk.length + 1);
+        src[0] = this.carry;
+        src.set(chunk, 1);
+      }
+      const n = src.length >> 1;
+      this.carry = src.length & 1 ? src[src.length - 1] : -1;
+      const out = new Int16Array(n);
+      new Uint8Array(out.buffer).set(src.subarray(0, n * 2));
+      return out;
     }
     if (enc === 'g711_ulaw' || enc === 'g711_alaw') {
-      this.bytes.append(chunk);
       const pcm = enc === 'g711_ulaw' ? decodeMulaw(chunk) : decodeAlaw(chunk);
       this.decoded!.append(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
       return pcm;
     }
-    this.bytes.append(chunk);
     return null;
   }
 
@@ -196,16 +209,25 @@ class ItemAudio {
     return EMPTY_I16;
   }
 
+  /** Number of samples stored, without reading them. */
+  sampleCount(): number {
+    if (this.format.encoding === 'pcm16') return this.bytes.length >> 1;
+    if (this.decoded) return this.decoded.length >> 1;
+    return 0;
+  }
+
   durationMs(): number | null {
     if (this.format.compressed) return null;
-    return (this.samples().length / this.format.sampleRate) * 1000;
+    return (this.sampleCount() / this.format.sampleRate) * 1000;
   }
 
   truncateMs(ms: number): void {
     if (this.format.compressed) return;
     const samples = msToSamples({ encoding: 'pcm16', sampleRate: this.format.sampleRate, bytesPerSample: 2 }, ms);
-    if (this.format.encoding === 'pcm16') this.bytes.truncate(samples * 2);
-    else {
+    if (this.format.encoding === 'pcm16') {
+      this.bytes.truncate(samples * 2);
+      this.carry = -1;
+    } else {
       this.bytes.truncate(samples);
       this.decoded?.truncate(samples * 2);
     }
@@ -672,6 +694,9 @@ export class Conversation {
       },
       get audioBytes(): Uint8Array {
         return audioOf()?.bytes.bytes() ?? EMPTY_U8;
+      },
+      get audioByteLength(): number {
+        return audioOf()?.bytes.length ?? 0;
       },
       get audioDurationMs(): number | null {
         const a = audioOf();
