@@ -15,7 +15,7 @@ import { createSynthesizer } from './tts/synthesizer';
 import type { Synthesizer } from './tts/types';
 import type { ServerConfig } from './config';
 import { sendError, sendJson } from './http/json';
-import packageJson from '../../package.json';
+import { version as packageVersion } from '../../package.json';
 
 export { loadServerConfig, ConfigError, type ServerConfig } from './config';
 export type { ListenInfo } from './relay/origin';
@@ -114,7 +114,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       ttsReason: synthesizer ? synthesizer.unavailableReason : 'no synthesiser configured',
       auth: config.emulator.apiKey !== null,
     },
-    version: packageJson.version,
+    version: packageVersion,
   });
 
   const handleRequest = (req: IncomingMessage, res: ServerResponse): boolean => {
