@@ -273,6 +273,29 @@ describe('faults, auth, pre-check, REST', () => {
   });
 });
 
+describe('GA idle timeout', () => {
+  it('no speech for idle_timeout_ms after a response → timeout_triggered, silent commit, a response', async () => {
+    const c = await connect(h, 'ga');
+    c.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: { type: 'server_vad', idle_timeout_ms: 5000 } } } } });
+    await c.waitFor('session.updated');
+    // 1 s of silence before any response does not count.
+    c.send({ type: 'input_audio_buffer.append', audio: Buffer.alloc(48000).toString('base64') });
+    say(c, 'hello');
+    await c.waitFor('response.done');
+    // 6 s of silence in 100 ms appends (24 kHz PCM).
+    for (let i = 0; i < 60; i++) c.send({ type: 'input_audio_buffer.append', audio: Buffer.alloc(4800).toString('base64') });
+    const t = await c.waitFor('input_audio_buffer.timeout_triggered');
+    expect(t).toMatchObject({ audio_start_ms: 1000, audio_end_ms: 6000 });
+    const committed = await c.waitFor('input_audio_buffer.committed');
+    expect(committed.item_id).toBe(t.item_id);
+    const done = await c.waitFor('response.done', () => true, 2);
+    expect((done.response as { output: { content: { transcript: string }[] }[] }).output[0].content[0].transcript).toBe('Are you still there?');
+    expect(c.of('input_audio_buffer.timeout_triggered')).toHaveLength(1);
+    expect(checkInvariants(c.frames, 'ga')).toEqual([]);
+    await c.close();
+  });
+});
+
 describe('reply=long and output formats', () => {
   it('reply=long makes a reply at least 10 s long (44.1 kHz output)', async () => {
     const s = new ToneSynthesizer(40);

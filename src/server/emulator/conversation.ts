@@ -31,6 +31,8 @@ export interface StoredItem {
   name?: string;
   arguments?: string;
   output?: string;
+  /** A user audio item committed by the GA idle timeout (no speech in it). */
+  idle?: boolean;
   /** For user audio items: the decoded samples and their rate (kept for the playback echo). */
   pcm?: { samples: Int16Array; sampleRate: number } | null;
 }

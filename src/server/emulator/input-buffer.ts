@@ -65,6 +65,11 @@ export class InputBuffer {
     return this.originMs + (sample / this.format.sampleRate) * 1000;
   }
 
+  /** Sample index (under the current format) of a timeline position, clamped to 0. */
+  msToSample(ms: number): number {
+    return Math.max(0, Math.round(((ms - this.originMs) * this.format.sampleRate) / 1000));
+  }
+
   /** Switches format: the buffer is dropped, the timeline continues. */
   setFormat(format: AudioFormatInfo): void {
     if (format.encoding === this.format.encoding && format.sampleRate === this.format.sampleRate) return;

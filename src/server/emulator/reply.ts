@@ -108,6 +108,9 @@ export function planReply(items: readonly StoredItem[], ctx: ReplyContext): Repl
   const tts = input.content.find((c) => c.type === 'tts_text');
   if (tts && tts.text) return [message(tts.text, detectLanguage(tts.text), null, true)];
 
+  if (input.idle) {
+    return [message(voiceLang === 'zh' ? '你还在吗？' : 'Are you still there?', voiceLang)];
+  }
   const text = input.content.find((c) => c.type === 'input_text')?.text ?? '';
   const audio = input.content.find((c) => c.type === 'input_audio');
   if (text.trim() === '' && audio) {

@@ -88,6 +88,8 @@ export class Session {
   private readonly closedListeners: (() => void)[] = [];
   private closed = false;
   private readonly memoryScope: string;
+  /** GA idle timeout: timeline ms since which no speech was heard after the last response, or null. */
+  private idleFromMs: number | null = null;
   /** Responses started so far (seeds the jitter fault, so it is reproducible). */
   private responseCount = 0;
 
@@ -322,6 +324,7 @@ export class Session {
     if (!this.vad) return;
     for (const e of this.vad.push(samples)) {
       if (e.type === 'speech_started') {
+        this.idleFromMs = null;
         const itemId = newId('item');
         const startSample = this.vadOrigin + e.startSample;
         this.turn = { itemId, startSample };
@@ -337,6 +340,26 @@ export class Session {
         if (this.config.turnDetection?.createResponse) this.startTurnResponse();
       }
     }
+    this.checkIdleTimeout();
+  }
+
+  /**
+   * GA `idle_timeout_ms`: no speech for that long (on the appended-audio timeline) after the last response
+   * finished → `input_audio_buffer.timeout_triggered`, the silent audio is committed and answered.
+   */
+  private checkIdleTimeout(): void {
+    const td = this.config.turnDetection;
+    if (this.dialect !== 'ga' || !td || td.idleTimeoutMs === null || this.idleFromMs === null || this.turn) return;
+    const end = this.idleFromMs + td.idleTimeoutMs;
+    if (this.buffer.timelineMs < end) return;
+    const start = Math.max(this.idleFromMs, this.buffer.sampleToMs(0));
+    this.idleFromMs = null;
+    const itemId = newId('item');
+    this.send({ type: 'input_audio_buffer.timeout_triggered', audio_start_ms: Math.round(start), audio_end_ms: Math.round(end), item_id: itemId });
+    const audio = this.buffer.commitRange(this.buffer.msToSample(start), this.buffer.msToSample(end));
+    this.vad?.reset();
+    this.commitUserAudio(itemId, audio.samples, audio.sampleRate, true);
+    this.startTurnResponse();
   }
 
   private onCommit(): void {
@@ -359,7 +382,7 @@ export class Session {
   }
 
   /** `committed`, the user item, and (if enabled) its transcription. */
-  private commitUserAudio(itemId: string, samples: Int16Array, sampleRate: number): void {
+  private commitUserAudio(itemId: string, samples: Int16Array, sampleRate: number, idle = false): void {
     const audioMs = (samples.length / sampleRate) * 1000;
     const item: StoredItem = {
       id: itemId,
@@ -369,6 +392,7 @@ export class Session {
       content: [{ type: 'input_audio', transcript: null, audio: this.encodeInput(samples), audioMs }],
       pcm: { samples, sampleRate },
     };
+    if (idle) item.idle = true;
     const previous = this.conversation.insert(item);
     this.send({ type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: previous });
     this.announceUserItem(item, previous);
@@ -671,8 +695,11 @@ export class Session {
     );
     if (settings.inConversation) {
       this.active = responder;
+      this.idleFromMs = null;
       responder.onFinished(() => {
         if (this.active === responder) this.active = null;
+        // The idle timeout counts from the end of the last response (its audio was paced in real time).
+        if (!this.closed) this.idleFromMs = this.buffer.timelineMs;
       });
     } else {
       this.outOfBand.add(responder);
