@@ -71,7 +71,11 @@ export function frameSize(e: IncomingEvent): number {
   if (typeof f === 'string') return utf8ByteLength(f);
   if (f instanceof ArrayBuffer) return f.byteLength;
   if (f && ArrayBuffer.isView(f)) return f.byteLength;
-  return utf8ByteLength(JSON.stringify(e.event));
+  try {
+    return utf8ByteLength(JSON.stringify(e.event) ?? '');
+  } catch {
+    return 0; // e.g. a circular object handed in by mistake: log it without a size rather than throw
+  }
 }
 
 const AUDIO_DELTA_TYPES = new Set(['response.audio.delta', 'response.output_audio.delta']);
@@ -216,8 +220,9 @@ export class EventLog {
       const at = e.at ?? Date.now();
       if (this.epoch === null) this.epoch = at;
       const origin = connectedAt ?? this.epoch;
-      const type = typeof e.event?.type === 'string' ? e.event.type : '(no type)';
-      const ev = e.event && typeof e.event === 'object' ? e.event : { type };
+      const type = e.event && typeof e.event === 'object' && typeof e.event.type === 'string' ? e.event.type : '(no type)';
+      // A frame without a string `type` is kept as `{type: '(no type)', value: <what came>}`.
+      const ev = type === '(no type)' ? { type, value: e.event as unknown } : e.event;
       const entry: LogEntry = Object.freeze({
         seq: this.nextSeq++,
         t: Math.max(0, at - origin),

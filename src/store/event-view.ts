@@ -44,10 +44,18 @@ const searchCache = new WeakMap<LogEntry, string>();
 export function searchText(entry: LogEntry): string {
   let s = searchCache.get(entry);
   if (s === undefined) {
-    s = JSON.stringify(entry.event).toLowerCase();
+    s = safeJson(entry.event).toLowerCase();
     searchCache.set(entry, s);
   }
   return s;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '"[unserialisable event]"';
+  }
 }
 
 /** Whether `entry` passes `filter`. */
@@ -185,7 +193,8 @@ export class EventView {
 export function toNdjson(entries: Iterable<LogEntry>): string {
   const lines: string[] = [];
   for (const e of entries) {
-    lines.push(JSON.stringify({ seq: e.seq, t: e.t, at: e.at, direction: e.direction, type: e.type, size: e.size, isError: e.isError, event: e.event }));
+    const head = JSON.stringify({ seq: e.seq, t: e.t, at: e.at, direction: e.direction, type: e.type, size: e.size, isError: e.isError });
+    lines.push(`${head.slice(0, -1)},"event":${safeJson(e.event)}}`);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 }

@@ -76,6 +76,24 @@ describe('EventLog', () => {
     expect(stripAudioPayloads(plain)).not.toBe(plain);
   });
 
+  test('malformed input is logged, never thrown', () => {
+    const log = new EventLog();
+    const circular: Record<string, unknown> = { type: 'x' };
+    circular.self = circular;
+    const bad = [
+      { direction: 'server', event: null },
+      { direction: 'server', event: { no: 'type' } },
+      { direction: 'server', event: { type: 42 } },
+    ] as unknown as IncomingEvent[];
+    const { added } = log.append(bad, 0);
+    expect(added.map((e) => e.type)).toEqual(['(no type)', '(no type)', '(no type)']);
+    expect(log.append([{ direction: 'client', event: circular as IncomingEvent['event'] }], 0).added[0].size).toBe(0);
+    expect(log.at(1)!.event).toEqual({ type: '(no type)', value: { no: 'type' } });
+    // Search and export survive an unserialisable entry.
+    expect(new EventView(log, { ...defaultEventFilter(), search: 'no' }).length).toBeGreaterThan(0);
+    expect(toNdjson(log).trimEnd().split('\n').map((l) => JSON.parse(l).type)).toEqual(['(no type)', '(no type)', '(no type)', 'x']);
+  });
+
   test('errors are flagged', () => {
     const log = new EventLog();
     const { added } = log.append(

@@ -92,7 +92,7 @@ export const ConversationItemView = memo(function ConversationItemView({
           role={item.role}
           audio={item.audio}
           truncatedAtMs={item.truncatedAtMs}
-          live={item.status === 'in_progress'}
+          live={item.role === 'assistant' && item.status === 'in_progress'}
         />
       )}
     </article>
