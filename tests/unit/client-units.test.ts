@@ -171,3 +171,45 @@ describe('ChunkedBytes', () => {
     );
   });
 });
+
+describe('ToolRunner', () => {
+  it('one response.create per response after all its outputs, also when a call is reported after response.done', async () => {
+    const { ToolRunner, ToolRegistry } = await import('../../src/lib/realtime');
+    const reg = new ToolRegistry();
+    reg.add({ name: 'echo' }, async (args) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return args;
+    });
+    const log: string[] = [];
+    const runner = new ToolRunner(reg, {
+      sendOutput: (callId, output) => {
+        log.push(`out ${callId} ${output}`);
+        return true;
+      },
+      createResponse: () => log.push('create'),
+      reportError: (e) => log.push(`err ${e.message}`),
+    });
+    expect(runner.callDone({ itemId: 'i1', callId: 'c1', name: 'echo', arguments: '{"a":1}', responseId: 'r1' })).toBe(true);
+    expect(runner.callDone({ itemId: 'i1', callId: 'c1', name: 'echo', arguments: '{"a":1}', responseId: 'r1' })).toBe(true); // duplicate (GA item.done)
+    expect(runner.callDone({ itemId: 'i2', callId: 'c2', name: 'unknown', arguments: '{}', responseId: 'r1' })).toBe(false);
+    runner.responseDone('r1');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(log).toEqual(['out c1 {"a":1}', 'create']);
+
+    log.length = 0;
+    runner.responseDone('r2');
+    runner.callDone({ itemId: 'i3', callId: 'c3', name: 'echo', arguments: 'not json', responseId: 'r2' });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(log[0]).toMatch(/^err /);
+    expect(log[1]).toMatch(/^out c3 \{"error":/);
+    expect(log[2]).toBe('create');
+    expect(log).toHaveLength(3);
+
+    log.length = 0;
+    runner.callDone({ itemId: 'i4', callId: 'c4', name: 'echo', arguments: '{}', responseId: 'r3' });
+    runner.reset();
+    runner.responseDone('r3');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(log).toEqual([]);
+  });
+});

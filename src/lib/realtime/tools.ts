@@ -102,6 +102,8 @@ export class ToolRunner {
   private readonly batches = new Map<string, Batch>();
   private readonly handled = new Set<string>();
   private readonly controllers = new Set<AbortController>();
+  /** The last few responses that ended (bounded). */
+  private readonly doneResponses: string[] = [];
   private readonly registry: ToolRegistry;
   private readonly host: ToolRunnerHost;
   private readonly timeoutMs: number;
@@ -121,11 +123,18 @@ export class ToolRunner {
     const key = call.responseId ?? '';
     const batch = this.batch(key);
     batch.runs.push(this.run(tool, call));
+    // The call's response already ended (a late GA `conversation.item.done`): answer it on its own.
+    if (this.doneResponses.includes(key)) {
+      batch.done = true;
+      this.schedule(key, batch);
+    }
     return true;
   }
 
   /** The response is done: once all its calls have answered, send one `response.create`. */
   responseDone(responseId: string): void {
+    this.doneResponses.push(responseId);
+    if (this.doneResponses.length > 32) this.doneResponses.shift();
     const batch = this.batches.get(responseId);
     if (!batch) return;
     batch.done = true;
@@ -138,6 +147,7 @@ export class ToolRunner {
     this.controllers.clear();
     this.batches.clear();
     this.handled.clear();
+    this.doneResponses.length = 0;
   }
 
   private batch(key: string): Batch {
