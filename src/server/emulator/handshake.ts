@@ -32,7 +32,12 @@ function offeredProtocols(req: IncomingMessage): string[] {
 
 /** Reads dialect, key, model, userId, reply length and faults from a request. */
 export function parseHandshake(req: IncomingMessage): HandshakeInfo {
-  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  } catch {
+    url = new URL('http://emulator.invalid/');
+  }
   const protocols = offeredProtocols(req);
   const betaHeader = req.headers['openai-beta'];
   const betaHeaderValues = (Array.isArray(betaHeader) ? betaHeader : [betaHeader ?? ''])
