@@ -147,3 +147,17 @@ describe('formats from the effective session', () => {
     expect(client.conversation.getFormats().input).toMatchObject({ encoding: 'g711_alaw', sampleRate: 8000 });
   });
 });
+
+describe('createResponse options', () => {
+  it('are written in the connection\'s dialect', async () => {
+    const { client: beta, conn: b } = await open();
+    beta.createResponse({ modalities: ['text'], instructions: 'short', output_audio_format: { type: 'audio/pcm', rate: 16000 }, tools: [{ name: 't' }], conversation: 'none', metadata: { k: 1 } });
+    const be = await b.nextClientEvent('response.create');
+    expect(be.response).toEqual({ modalities: ['text'], instructions: 'short', output_audio_format: 'Raw16KHz16BitMonoPcm', tools: [{ name: 't', type: 'function' }], conversation: 'none', metadata: { k: 1 } });
+
+    const { client: ga, conn: g } = await open({ provider: 'openai', url: server.url });
+    ga.createResponse({ modalities: ['text', 'audio'], voice: 'marin', output_audio_format: 'g711_ulaw', max_response_output_tokens: 50, conversation: 'none' });
+    const ge = await g.nextClientEvent('response.create');
+    expect(ge.response).toEqual({ output_modalities: ['audio'], audio: { output: { voice: 'marin', format: { type: 'audio/pcmu' } } }, max_output_tokens: 50, conversation: 'none' });
+  });
+});

@@ -29,7 +29,7 @@ import {
   type WireSession,
 } from './protocol';
 import { getProvider, type ProviderCapabilities, type ProviderId, type ProviderProfile } from './providers';
-import { readSession, writeSession, type FormatSpec, type SessionConfig } from './session';
+import { readSession, writeBetaSession, writeSession, type FormatSpec, type SessionConfig } from './session';
 import { ToolRegistry, ToolRunner, type ToolHandler } from './tools';
 import { Transport, type CloseInfo, type ConnectionState, type WebSocketConstructor } from './transport';
 import { buildRealtimeUrl, precheckUrl } from './url';
@@ -782,11 +782,7 @@ export class RealtimeClient {
   }
 
   private writeResponseOptions(o: ResponseOptions): Record<string, unknown> {
-    if (this.dialect === 'beta') {
-      const out: Record<string, unknown> = { ...o };
-      if (o.tools) out.tools = o.tools.map((t) => ({ ...t, type: 'function' }));
-      return out;
-    }
+    if (this.dialect === 'beta') return writeBetaSession({ ...o }, this.profile.id !== 'openai').session;
     const { session } = writeSession(
       { modalities: o.modalities, instructions: o.instructions, voice: o.voice, output_audio_format: o.output_audio_format, tools: o.tools, tool_choice: o.tool_choice, max_response_output_tokens: o.max_response_output_tokens },
       'ga',
