@@ -30,6 +30,11 @@ export interface ServerConfig {
     allowedOrigins: string[] | null;
     /** Directory for JSONL recordings, or null when recording is off. */
     recordDir: string | null;
+    /**
+     * Optional shared secret the browser must present to use the relay (as its API key: the
+     * `openai-insecure-api-key.` subprotocol or `Authorization: Bearer`). Null = Origin policy only.
+     */
+    accessToken: string | null;
   };
   emulator: {
     /** When set, the emulator accepts only this key. */
@@ -113,6 +118,7 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
       apiKey: nonEmpty(env.REALTIME_API_KEY),
       allowedOrigins: parseAllowedOrigins(env.RELAY_ALLOWED_ORIGINS),
       recordDir: nonEmpty(env.RECORD_DIR),
+      accessToken: nonEmpty(env.RELAY_ACCESS_TOKEN),
     },
     emulator: { apiKey: nonEmpty(env.EMULATOR_API_KEY) },
   };

@@ -7,13 +7,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Emulator, listModels, listVoices } from './emulator';
 import { Relay, rejectUpgrade, type RelayOptions } from './relay/relay';
-import { createOriginPolicy, type ListenInfo } from './relay/origin';
+import { createOriginPolicy, createTokenCheck, type ListenInfo } from './relay/origin';
 import { forwardRest } from './relay/rest';
 import { createRedactor } from './relay/redact';
 import { displayUpstream, upstreamRestUrl, type RelayRestRoute } from './relay/upstream';
 import { createSynthesizer } from './tts/synthesizer';
 import type { Synthesizer } from './tts/types';
-import type { ServerConfig } from './config';
+import { isLoopbackHostname, type ServerConfig } from './config';
 import { sendError, sendJson } from './http/json';
 import { version as packageVersion } from '../../package.json';
 
@@ -22,7 +22,7 @@ export type { ListenInfo } from './relay/origin';
 
 /** `GET /api/server-info`: what this server offers, for the UI. Never contains a key. */
 export interface ServerInfo {
-  relay: { enabled: boolean; upstream: string };
+  relay: { enabled: boolean; upstream: string; tokenRequired: boolean };
   emulator: { tts: boolean; ttsReason: string | null; auth: boolean };
   version: string;
 }
@@ -84,7 +84,7 @@ function pathOf(req: IncomingMessage): { path: string; search: string } {
 export async function createRealtimeServer(options: RealtimeServerOptions): Promise<RealtimeServer> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const redact = createRedactor([config.relay.apiKey, config.emulator.apiKey]);
+  const redact = createRedactor([config.relay.apiKey, config.emulator.apiKey, config.relay.accessToken]);
   const safeLog = (line: string): void => log(redact(line));
   const ownsSynthesizer = options.synthesizer === undefined;
   const synthesizer = options.synthesizer === undefined ? await createSynthesizer() : options.synthesizer;
@@ -95,6 +95,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     ...(options.emulatorPacingSpeed ? { pacingSpeed: options.emulatorPacingSpeed } : {}),
   });
   const checkOrigin = createOriginPolicy(config.relay.allowedOrigins, options.listenInfo);
+  const checkToken = createTokenCheck(config.relay.accessToken);
   const relayKey = config.relay.apiKey;
   const relay = relayKey
     ? new Relay({
@@ -102,13 +103,18 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         upstreamUrl: config.relay.upstreamUrl,
         apiKey: relayKey,
         checkOrigin,
+        checkToken,
         recordDir: config.relay.recordDir,
         log: safeLog,
       })
     : null;
 
+  if (relay && !config.relay.accessToken && !isLoopbackHostname(config.host)) {
+    safeLog(`relay: warning: HOST=${config.host} is reachable from other machines and RELAY_ACCESS_TOKEN is not set; only the Origin allow-list protects the key`);
+  }
+
   const info = (): ServerInfo => ({
-    relay: { enabled: relay !== null, upstream: displayUpstream(config.relay.upstreamUrl) },
+    relay: { enabled: relay !== null, upstream: displayUpstream(config.relay.upstreamUrl), tokenRequired: config.relay.accessToken !== null },
     emulator: {
       tts: synthesizer?.available ?? false,
       ttsReason: synthesizer ? synthesizer.unavailableReason : 'no synthesiser configured',
@@ -146,6 +152,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         if (!decision.allowed) {
           safeLog(`relay: REST ${path} refused (403): ${decision.reason}`);
           sendError(res, 403, 'origin_not_allowed', 'This origin may not use the relay (RELAY_ALLOWED_ORIGINS).');
+        } else if (!checkToken(req)) {
+          sendError(res, 401, 'invalid_relay_token', 'This relay needs its access token as the API key (RELAY_ACCESS_TOKEN).');
         } else {
           const target = upstreamRestUrl(config.relay.upstreamUrl, route, search);
           void forwardRest(req, res, { target, apiKey: relayKey, redact });

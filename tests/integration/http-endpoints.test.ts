@@ -58,8 +58,8 @@ describe('REST endpoints and pre-check of the embedded server', () => {
 
   it('GET /api/server-info tells the UI what is on offer, without secrets', async () => {
     const text = await (await fetch(`${base}/api/server-info`)).text();
-    const info = JSON.parse(text) as { relay: { enabled: boolean; upstream: string }; emulator: { tts: boolean; ttsReason: string | null; auth: boolean }; version: string };
-    expect(info.relay).toEqual({ enabled: false, upstream: 'wss://api.xstar.city/v1/realtime' });
+    const info = JSON.parse(text) as { relay: { enabled: boolean; upstream: string; tokenRequired: boolean }; emulator: { tts: boolean; ttsReason: string | null; auth: boolean }; version: string };
+    expect(info.relay).toEqual({ enabled: false, upstream: 'wss://api.xstar.city/v1/realtime', tokenRequired: false });
     expect(info.emulator).toEqual({ tts: false, ttsReason: 'no synthesiser configured', auth: true });
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(text).not.toContain('sk-emulator-only');

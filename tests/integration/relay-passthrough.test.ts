@@ -23,7 +23,7 @@ describe('relay: a thin pass-through to a stub upstream', () => {
     stub = await startStubUpstream();
     server = await startTestServer(
       { REALTIME_API_KEY: KEY, REALTIME_UPSTREAM_URL: stub.wsUrl },
-      { relayLimits: { handshakeTimeoutMs: 800, maxQueueBytes: 256 * 1024 } },
+      { relayLimits: { handshakeTimeoutMs: 2500, maxQueueBytes: 256 * 1024 } },
     );
     relayUrl = `ws://127.0.0.1:${server.port}/relay/v1/realtime`;
     origin = `http://localhost:${server.port}`;
@@ -174,11 +174,13 @@ describe('relay: a thin pass-through to a stub upstream', () => {
     const upstreamP = stub.nextConnection();
     const client = await open();
     const upstream = await upstreamP;
+    client.ws.send('first'); // once it arrives, the relay's upstream socket is open
+    await expect.poll(() => upstream.frames.length).toBe(1);
     client.ws.send(Buffer.alloc(16 * 1024 * 1024 + 1, 1));
     const closed = await client.closed;
     expect(closed.code).toBe(1009);
     await upstream.closed;
-    expect(upstream.frames.length).toBe(0);
+    expect(upstream.frames.length).toBe(1);
   });
 
   it('applies backpressure: a browser that stops reading stops the upstream being read', async () => {
@@ -219,7 +221,7 @@ describe('relay: a thin pass-through to a stub upstream', () => {
 
   it('never sends the key to the browser', async () => {
     const info = await (await fetch(`http://127.0.0.1:${server.port}/api/server-info`)).text();
-    expect(JSON.parse(info).relay).toEqual({ enabled: true, upstream: stub.wsUrl });
+    expect(JSON.parse(info).relay).toEqual({ enabled: true, upstream: stub.wsUrl, tokenRequired: false });
     expect(info).not.toContain(KEY);
     expect(server.logs.join('\n')).not.toContain(KEY);
   });
@@ -273,6 +275,40 @@ describe('relay: who may connect', () => {
         (error: { status?: number }) => error.status,
       );
       expect(refused).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with RELAY_ACCESS_TOKEN, wants that token as the API key (subprotocol or bearer) and never forwards it', async () => {
+    const server = await startTestServer({ REALTIME_API_KEY: KEY, REALTIME_UPSTREAM_URL: stub.wsUrl, RELAY_ACCESS_TOKEN: 'relay-pass-123' });
+    try {
+      const url = `ws://127.0.0.1:${server.port}/relay/v1/realtime?model=m`;
+      const origin = { Origin: `http://localhost:${server.port}` };
+      const refused = await connectClient(url, ['realtime'], { headers: origin }).then(
+        () => null,
+        (error: { status?: number }) => error.status,
+      );
+      expect(refused).toBe(401);
+      const wrong = await connectClient(url, ['realtime', 'openai-insecure-api-key.nope'], { headers: origin }).then(
+        () => null,
+        (error: { status?: number }) => error.status,
+      );
+      expect(wrong).toBe(401);
+      const upstreamP = stub.nextConnection();
+      const browser = await connectClient(url, ['realtime', 'openai-insecure-api-key.relay-pass-123'], { headers: origin });
+      const upstream = await upstreamP;
+      expect(upstream.req.headers.authorization).toBe(`Bearer ${KEY}`);
+      expect(JSON.stringify(upstream.req.headers)).not.toContain('relay-pass-123');
+      browser.ws.close();
+      const node = await connectClient(url, [], { headers: { Authorization: 'Bearer relay-pass-123' } });
+      node.ws.close();
+      stub.rest = (_req, res) => res.end('{}');
+      expect((await fetch(`http://127.0.0.1:${server.port}/relay/v1/models`)).status).toBe(401);
+      expect((await fetch(`http://127.0.0.1:${server.port}/relay/v1/models`, { headers: { Authorization: 'Bearer relay-pass-123' } })).status).toBe(200);
+      const info = (await (await fetch(`http://127.0.0.1:${server.port}/api/server-info`)).json()) as { relay: { tokenRequired: boolean } };
+      expect(info.relay.tokenRequired).toBe(true);
+      expect(server.logs.join('\n')).not.toContain('relay-pass-123');
     } finally {
       await server.close();
     }

@@ -3,6 +3,7 @@
  * without one (a Node client, curl) is accepted only from a loopback address.
  */
 import type { IncomingMessage } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { isLoopbackHostname, normalizeOrigin } from '../config';
 
@@ -69,5 +70,28 @@ export function createOriginPolicy(allowed: string[] | null, listen: () => Liste
     return list.includes(normalised)
       ? { allowed: true, reason: `Origin ${normalised} allowed` }
       : { allowed: false, reason: `Origin ${normalised} not allowed` };
+  };
+}
+
+/** The key a browser or Node client presents: `Authorization: Bearer …` or the `openai-insecure-api-key.` subprotocol. */
+export function presentedKey(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  const bearer = typeof auth === 'string' ? /^Bearer\s+(\S+)$/i.exec(auth.trim())?.[1] : undefined;
+  if (bearer) return bearer;
+  const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const entry = protocols.find((p) => p.startsWith('openai-insecure-api-key.'));
+  return entry ? entry.slice('openai-insecure-api-key.'.length) : null;
+}
+
+/**
+ * Builds the relay's access-token check (RELAY_ACCESS_TOKEN): with no token configured everyone the
+ * Origin policy admits may connect; with one, the presented key must equal it (constant-time).
+ */
+export function createTokenCheck(token: string | null): (req: IncomingMessage) => boolean {
+  if (!token) return () => true;
+  const expected = Buffer.from(token);
+  return (req) => {
+    const given = Buffer.from(presentedKey(req) ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
   };
 }

@@ -25,6 +25,8 @@ export interface RelayOptions {
   apiKey: string;
   /** Origin policy (see origin.ts). */
   checkOrigin: (req: IncomingMessage) => OriginDecision;
+  /** Access-token check (RELAY_ACCESS_TOKEN); default: everyone the Origin policy admits. */
+  checkToken?: (req: IncomingMessage) => boolean;
   /** Directory for JSONL recordings; null/undefined = off. */
   recordDir?: string | null;
   /** One line per connection event; never receives a secret. */
@@ -81,7 +83,7 @@ class Bridge {
     readonly id: string,
     private readonly client: WebSocket,
     private readonly upstream: WebSocket,
-    private readonly options: Required<Omit<RelayOptions, 'recordDir' | 'log' | 'checkOrigin'>>,
+    private readonly options: Required<Omit<RelayOptions, 'recordDir' | 'log' | 'checkOrigin' | 'checkToken'>>,
     private readonly redact: Redactor,
     private readonly recorder: RelayRecorder | null,
     private readonly log: (line: string) => void,
@@ -290,7 +292,7 @@ export class Relay {
   readonly #bridges = new Set<Bridge>();
   readonly #redact: Redactor;
   readonly #log: (line: string) => void;
-  readonly #settings: Required<Omit<RelayOptions, 'recordDir' | 'log' | 'checkOrigin'>>;
+  readonly #settings: Required<Omit<RelayOptions, 'recordDir' | 'log' | 'checkOrigin' | 'checkToken'>>;
   #nextId = 1;
   #closed = false;
 
@@ -335,6 +337,11 @@ export class Relay {
     if (!decision.allowed) {
       this.#log(`relay: upgrade refused (403): ${decision.reason}`);
       rejectUpgrade(socket, 403, 'origin not allowed');
+      return;
+    }
+    if (this.options.checkToken && !this.options.checkToken(req)) {
+      this.#log('relay: upgrade refused (401): missing or wrong relay access token');
+      rejectUpgrade(socket, 401, 'relay access token required (use it as the API key)');
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (client) => this.#bridge(client, req));
@@ -391,7 +398,7 @@ export class Relay {
 /** Answers an upgrade request with a plain HTTP error and closes the socket. */
 export function rejectUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: { type: 'invalid_request_error', code: `http_${status}`, message } });
-  const statusText = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
+  const statusText = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${status} ${statusText}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
