@@ -20,10 +20,10 @@ async function mount(
   httpServer: HttpServer | null,
   middlewares: Connect.Server,
   options: RealtimeServerPluginOptions,
+  tls: boolean,
 ): Promise<RealtimeServer> {
   const env = { ...loadEnv(config.mode, config.envDir === false ? config.root : config.envDir, ''), ...options.env };
   const serverConfig = loadServerConfig(env);
-  const tls = Boolean(config.server.https);
   const realtime = await createRealtimeServer({
     config: serverConfig,
     log: (line) => config.logger.info(line, { timestamp: true }),
@@ -55,10 +55,10 @@ export function realtimeServerPlugin(options: RealtimeServerPluginOptions = {}):
       resolved = config;
     },
     async configureServer(server) {
-      await mount(resolved, server.httpServer as HttpServer | null, server.middlewares, options);
+      await mount(resolved, server.httpServer as HttpServer | null, server.middlewares, options, Boolean(resolved.server.https));
     },
     async configurePreviewServer(server) {
-      await mount(resolved, server.httpServer as HttpServer | null, server.middlewares, options);
+      await mount(resolved, server.httpServer as HttpServer | null, server.middlewares, options, Boolean(resolved.preview.https));
     },
   };
 }

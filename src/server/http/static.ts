@@ -41,7 +41,7 @@ const MIME: Record<string, string> = {
 export const CONSOLE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "connect-src 'self' ws: wss: https: http:",
+  "connect-src 'self' ws: wss: https: http: blob:",
   "media-src 'self' blob: data:",
   "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
