@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectMathGameRequest, MathGameError, parseChineseNumber, solveMathGame } from '../../src/server/emulator/plugins/math-game';
+import { detectMathGameRequest, MathGameError, parseChineseNumber, solveMathGame, solveMathGameAsync } from '../../src/server/emulator/plugins/math-game';
 
 /** Evaluates a rendered solution exactly (× ÷ − + and parentheses) with fractions. */
 function evaluate(expr: string): { n: bigint; d: bigint } {
@@ -117,6 +117,12 @@ describe('math_game solver', () => {
     expect(r.count).toBeGreaterThan(0);
     expect(r.truncated).toBe(true);
     for (const s of r.solutions.slice(0, 20)) expect(evaluate(s)).toEqual({ n: 24n, d: 1n });
+  });
+
+  it('the sliced asynchronous search gives exactly the synchronous result', async () => {
+    for (const numbers of [[3, 3, 8, 8], [1, 5, 7, 11, 13], [13, 11, 7, 5, 3, 2]]) {
+      expect(await solveMathGameAsync({ numbers })).toEqual(solveMathGame({ numbers }));
+    }
   });
 
   it('rejects bad arguments with a typed error', () => {

@@ -180,7 +180,7 @@ export class Responder {
       for (let i = 0; i < steps.length && !this.finishedFlag; i++) {
         const step = steps[i];
         if (step.kind === 'function_call') {
-          const output = this.functionCall(step);
+          const output = await this.functionCall(step);
           if (output) steps.push({ kind: 'message', text: output, language: step.language, playback: null, verbatim: false });
         } else {
           await this.message(step);
@@ -236,7 +236,7 @@ export class Responder {
     }
   }
 
-  private functionCall(step: ReplyStep & { kind: 'function_call' }): string | null {
+  private async functionCall(step: ReplyStep & { kind: 'function_call' }): Promise<string | null> {
     const item: StoredItem = {
       id: newId('item'),
       type: 'function_call',
@@ -261,7 +261,8 @@ export class Responder {
     this.closeItem(open, 'completed');
     this.open = null;
     if (!step.plugin) return null;
-    const outcome = runPlugin(step.plugin, JSON.parse(step.arguments) as unknown, this.env.plugin(step.language));
+    const outcome = await this.race(runPlugin(step.plugin, JSON.parse(step.arguments) as unknown, this.env.plugin(step.language)));
+    if (!outcome || this.finishedFlag) return null;
     this.env.log(`emulator: plugin ${step.plugin} ran`);
     return outcome.say;
   }

@@ -4,7 +4,7 @@
  */
 import type { ReplyLanguage } from '../voices';
 import { VOICES, findVoice } from '../voices';
-import { MathGameError, solveMathGame, parseMathGameInput } from './math-game';
+import { MathGameError, parseMathGameInput, solveMathGameAsync } from './math-game';
 import type { MemoryStore } from './memory';
 
 /** Names of the built-in plugins. */
@@ -45,8 +45,8 @@ function fail(message: string, zh: boolean): PluginOutcome {
   return { output: { ok: false, error: message }, say: zh ? `插件出错：${message}` : `The plugin failed: ${message}.` };
 }
 
-/** Runs a plugin. Never throws: bad arguments give an `{ok:false, error}` outcome. */
-export function runPlugin(name: PluginName, args: unknown, ctx: PluginContext): PluginOutcome {
+/** Runs a plugin. Never rejects: bad arguments give an `{ok:false, error}` outcome. */
+export async function runPlugin(name: PluginName, args: unknown, ctx: PluginContext): Promise<PluginOutcome> {
   const zh = ctx.language === 'zh';
   const a = obj(args);
   switch (name) {
@@ -57,7 +57,7 @@ export function runPlugin(name: PluginName, args: unknown, ctx: PluginContext): 
       } catch (e) {
         return fail(e instanceof MathGameError ? e.message : String(e), zh);
       }
-      const r = solveMathGame(input);
+      const r = await solveMathGameAsync(input);
       const list = r.numbers.join(zh ? '、' : ', ');
       const shown = r.solutions.slice(0, 3);
       let say: string;

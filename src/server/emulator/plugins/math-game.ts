@@ -134,13 +134,49 @@ export function parseMathGameInput(args: unknown): Required<MathGameInput> {
   return { numbers: numbers as number[], target: t as number };
 }
 
-/** Finds every distinct solution. Deterministic; bounded by a node budget. */
-export function solveMathGame(input: MathGameInput): MathGameResult {
+interface Solver {
+  /** The search cut into bounded slices, in search order (generated lazily, so the result is unchanged). */
+  slices(): Generator<() => void>;
+  isTruncated(): boolean;
+  result(): MathGameResult;
+}
+
+function createSolver(input: MathGameInput): Solver {
   const { numbers, target } = parseMathGameInput(input);
   const found = new Map<string, string>();
   const seen = new Set<string>();
   let nodes = 0;
   let truncated = false;
+
+  /** Marks a state visited; false when it was visited before or the budget is spent. */
+  const enter = (list: Expr[]): boolean => {
+    const stateKey = list
+      .map((e) => e.key)
+      .sort()
+      .join(',');
+    if (seen.has(stateKey)) return false;
+    seen.add(stateKey);
+    if (++nodes > NODE_BUDGET) {
+      truncated = true;
+      return false;
+    }
+    return true;
+  };
+
+  const expansions = (list: Expr[]): Expr[][] => {
+    const out: Expr[][] = [];
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const rest = list.filter((_, k) => k !== i && k !== j);
+        const a = list[i];
+        const b = list[j];
+        for (const c of [add(a, b, false), add(a, b, true), add(b, a, true), mul(a, b, false), mul(a, b, true), mul(b, a, true)]) {
+          if (c) out.push([...rest, c]);
+        }
+      }
+    }
+    return out;
+  };
 
   const search = (list: Expr[]): void => {
     if (truncated) return;
@@ -152,16 +188,7 @@ export function solveMathGame(input: MathGameInput): MathGameResult {
       }
       return;
     }
-    const stateKey = list
-      .map((e) => e.key)
-      .sort()
-      .join(',');
-    if (seen.has(stateKey)) return;
-    seen.add(stateKey);
-    if (++nodes > NODE_BUDGET) {
-      truncated = true;
-      return;
-    }
+    if (!enter(list)) return;
     if (list.length === 2) {
       // Leaf level: build an expression only for the combinations that hit the target.
       const [a, b] = list;
@@ -182,23 +209,59 @@ export function solveMathGame(input: MathGameInput): MathGameResult {
       }
       return;
     }
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const rest = list.filter((_, k) => k !== i && k !== j);
-        const a = list[i];
-        const b = list[j];
-        const candidates = [add(a, b, false), add(a, b, true), add(b, a, true), mul(a, b, false), mul(a, b, true), mul(b, a, true)];
-        for (const c of candidates) {
-          if (c) search([...rest, c]);
-          if (truncated) return;
-        }
-      }
+    for (const next of expansions(list)) {
+      search(next);
+      if (truncated) return;
     }
   };
 
-  search(numbers.map(leaf));
-  const solutions = [...found.values()].sort((x, y) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0));
-  return { numbers: [...numbers], target, solutions, count: solutions.length, truncated };
+  return {
+    *slices() {
+      // Five or six numbers: slice two levels down (each slice is then at most a four-number search).
+      const depth = numbers.length >= 5 ? 2 : 1;
+      function* slicesOf(list: Expr[], d: number): Generator<() => void> {
+        if (d === 0 || list.length <= 2) {
+          yield () => search(list);
+          return;
+        }
+        if (!enter(list)) return;
+        for (const next of expansions(list)) {
+          yield* slicesOf(next, d - 1);
+          if (truncated) return;
+        }
+      }
+      yield* slicesOf(numbers.map(leaf), depth);
+    },
+    isTruncated: () => truncated,
+    result() {
+      const solutions = [...found.values()].sort((x, y) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0));
+      return { numbers: [...numbers], target, solutions, count: solutions.length, truncated };
+    },
+  };
+}
+
+/** Finds every distinct solution. Deterministic; bounded by a node budget. */
+export function solveMathGame(input: MathGameInput): MathGameResult {
+  const solver = createSolver(input);
+  for (const slice of solver.slices()) {
+    slice();
+    if (solver.isTruncated()) break;
+  }
+  return solver.result();
+}
+
+/**
+ * The same search (same result) in slices, yielding to the event loop between them, so that a six-number
+ * game never stalls the other sessions' real-time audio.
+ */
+export async function solveMathGameAsync(input: MathGameInput): Promise<MathGameResult> {
+  const solver = createSolver(input);
+  for (const slice of solver.slices()) {
+    slice();
+    if (solver.isTruncated()) break;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return solver.result();
 }
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
