@@ -270,10 +270,13 @@ export class SessionBridge implements BridgeCommands {
     const st = this.store.getState();
     st.setConnectionState('open');
     st.markApplied(Date.now(), []);
-    const greeting = st.session.requested.greeting;
-    if (greeting.enabled && greeting.text.trim()) this.sendText(greeting.text, greeting.kind === 'tts_text' && client.capabilities.ttsText ? 'tts_text' : 'input_text');
     this.startStatsPolling();
-    await this.startAudio(client);
+    // The player opens before the greeting so the first audio deltas of its reply are not lost.
+    await this.startOutput(client);
+    if (this.client !== client) return false;
+    const greeting = this.store.getState().session.requested.greeting;
+    if (greeting.enabled && greeting.text.trim()) this.sendText(greeting.text, greeting.kind === 'tts_text' && client.capabilities.ttsText ? 'tts_text' : 'input_text');
+    await this.startInput(this.formatRates().input);
     return true;
   }
 
@@ -333,6 +336,8 @@ export class SessionBridge implements BridgeCommands {
     client.on('session.created', onSession);
     client.on('session.updated', onSession);
     client.on('error', (e) => {
+      // Barge-in races the server's own cancel (interrupt_response): that refusal is expected, and stays in the log.
+      if (e.serverError?.code === 'response_cancel_not_active') return;
       if (e.source === 'server' || e.source === 'protocol' || e.source === 'tool') {
         this.store.getState().pushToast('error', e.message);
       }
@@ -466,9 +471,10 @@ export class SessionBridge implements BridgeCommands {
     };
   }
 
-  /** Opens the player and the microphone at the negotiated rates. A microphone failure keeps the session. */
-  private async startAudio(client: RealtimeClient): Promise<void> {
+  /** Opens the player at the output format's rate (a failure is reported; text still works). */
+  private async startOutput(client: RealtimeClient): Promise<void> {
     await this.stopping; // a previous session's audio is still being released
+    if (this.client !== client) return;
     const rates = this.formatRates();
     const s = this.store.getState();
     try {
@@ -477,10 +483,9 @@ export class SessionBridge implements BridgeCommands {
     } catch (err) {
       s.pushToast('error', this.t('controls.outputFailed', { message: err instanceof Error ? err.message : String(err) }));
     }
-    if (this.client !== client) return;
-    await this.startInput(rates.input);
   }
 
+  /** Opens the microphone (or WAV file) at the input format's rate. A failure shows its remedy and keeps the session. */
   private async startInput(rate: number): Promise<boolean> {
     const client = this.client;
     if (!client) return false;

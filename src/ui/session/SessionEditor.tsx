@@ -296,6 +296,7 @@ function ApplyBar() {
     useShallow((s) => ({ applyMode: s.session.applyMode, dirty: s.session.dirty, lastAppliedAt: s.session.lastAppliedAt, droppedKeys: s.session.droppedKeys })),
   );
   const open = useConsoleStore((s) => s.connection.state === 'open');
+  const language = useConsoleStore((s) => s.ui.language);
   return (
     <div className="apply-bar">
       <div className="field field-inline">
@@ -309,7 +310,7 @@ function ApplyBar() {
         {t('session.apply')}
       </button>
       <span className="apply-status" role="status">
-        {dirty ? t('session.dirty') : lastAppliedAt ? t('session.applied', { time: new Date(lastAppliedAt).toLocaleTimeString() }) : ''}
+        {dirty ? t('session.dirty') : lastAppliedAt ? t('session.applied', { time: new Date(lastAppliedAt).toLocaleTimeString(language === 'zh' ? 'zh-CN' : 'en') }) : ''}
       </span>
       {droppedKeys.length > 0 && <span className="field-hint">{t('session.dropped', { keys: droppedKeys.join(', ') })}</span>}
       <button type="button" className="btn btn-small btn-quiet" onClick={() => api.getState().resetRequested()}>
