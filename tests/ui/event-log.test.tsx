@@ -110,6 +110,7 @@ describe('EventLogPanel', () => {
     const unregister = registerCommands(fake);
     try {
       setup();
+      fireEvent.click(screen.getByText('Send a client event'));
       fireEvent.change(screen.getByRole('combobox', { name: 'Template' }), { target: { value: 'conversation.item.truncate' } });
       const json = screen.getByRole('textbox', { name: 'Event JSON' }) as HTMLTextAreaElement;
       expect(JSON.parse(json.value)).toMatchObject({ type: 'conversation.item.truncate', content_index: 0, audio_end_ms: 0 });

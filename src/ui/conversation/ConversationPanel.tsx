@@ -1,5 +1,4 @@
-import '../common/common.css';
-import './conversation.css';
+import '../common/panel-extras.css';
 import { Fragment, useCallback, useEffect, useId, useRef } from 'react';
 import { useT } from '../../i18n';
 import { getCommands } from '../../store/commands';

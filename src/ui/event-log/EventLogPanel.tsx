@@ -1,5 +1,4 @@
-import '../common/common.css';
-import './event-log.css';
+import '../common/panel-extras.css';
 import { useId } from 'react';
 import type { Rect } from '@tanstack/react-virtual';
 import { useT } from '../../i18n';

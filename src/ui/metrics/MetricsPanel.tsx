@@ -1,5 +1,4 @@
-import '../common/common.css';
-import './metrics.css';
+import '../common/panel-extras.css';
 import { useId } from 'react';
 import { useT } from '../../i18n';
 import { selectPhaseStats } from '../../store/selectors';

@@ -46,34 +46,38 @@ export const Waterfall = memo(function Waterfall({ turns }: { turns: readonly Tu
   const longest = Math.max(1, ...rows.map((r) => r.segs[r.segs.length - 1].to - r.start!));
   const scale = (WIDTH - LABEL - 8) / longest;
   return (
-    <svg
-      className="waterfall"
-      role="img"
-      aria-label={t('metrics.waterfall', { n: rows.length })}
-      viewBox={`0 0 ${WIDTH} ${rows.length * ROW + 4}`}
-      width="100%"
-      preserveAspectRatio="xMinYMin meet"
-    >
-      {rows.map(({ span, segs, start }, i) => (
-        <g key={span.turnId} data-testid="waterfall-turn" data-turn-id={span.turnId} transform={`translate(0 ${i * ROW + 2})`}>
-          <text x={0} y={ROW - 6} fontSize={11} fill="currentColor">
-            {t('metrics.turn', { n: span.turnId })}
-          </text>
-          {segs.map((s) => (
-            <rect
-              key={s.field}
-              data-phase={s.field}
-              x={LABEL + (s.from - start!) * scale}
-              y={2}
-              width={Math.max(1, (s.to - s.from) * scale)}
-              height={ROW - 6}
-              fill={s.color}
-            >
-              <title>{`${t(s.key)}: +${formatMs(s.to - start!)} ms (${formatMs(s.to - s.from)} ms)`}</title>
-            </rect>
-          ))}
-        </g>
-      ))}
-    </svg>
+    <div className="waterfall">
+      <svg
+        className="waterfall-svg"
+        role="img"
+        aria-label={t('metrics.waterfall', { n: rows.length })}
+        viewBox={`0 0 ${WIDTH} ${rows.length * ROW + 4}`}
+        width="100%"
+        preserveAspectRatio="xMinYMin meet"
+        // A flex parent would otherwise shrink an SVG without an intrinsic height to nothing.
+        style={{ display: 'block', width: '100%', height: 'auto', maxWidth: WIDTH }}
+      >
+        {rows.map(({ span, segs, start }, i) => (
+          <g key={span.turnId} data-testid="waterfall-turn" data-turn-id={span.turnId} transform={`translate(0 ${i * ROW + 2})`}>
+            <text x={0} y={ROW - 6} fontSize={11} fill="currentColor">
+              {t('metrics.turn', { n: span.turnId })}
+            </text>
+            {segs.map((s) => (
+              <rect
+                key={s.field}
+                data-phase={s.field}
+                x={LABEL + (s.from - start!) * scale}
+                y={2}
+                width={Math.max(1, (s.to - s.from) * scale)}
+                height={ROW - 6}
+                fill={s.color}
+              >
+                <title>{`${t(s.key)}: +${formatMs(s.to - start!)} ms (${formatMs(s.to - s.from)} ms)`}</title>
+              </rect>
+            ))}
+          </g>
+        ))}
+      </svg>
+    </div>
   );
 });
