@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer, type ClientOptions } from 'ws';
@@ -13,10 +13,15 @@ import { loadServerConfig } from '../../src/server/config';
 import { startStandaloneServer, type StandaloneServer, type StandaloneOptions } from '../../src/server/standalone';
 import type { Synthesizer } from '../../src/server/tts/types';
 
-/** A static root with a recognisable index.html, for servers whose console is not under test. */
+let staticDir: string | null = null;
+
+/** A static root with a recognisable index.html, for servers whose console is not under test (one per process). */
 export function tinyStaticDir(): string {
+  if (staticDir) return staticDir;
   const dir = mkdtempSync(join(tmpdir(), 'rc-static-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>test console</title><div id="root"></div>');
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  staticDir = dir;
   return dir;
 }
 
