@@ -272,13 +272,21 @@ export class Responder {
     const synth = this.env.synthesizer;
     if (!synth) return { text, speech: null };
     let spoken = text;
+    let fillers = 0;
     for (let round = 1; ; round++) {
       const params = synthesisVoice(this.env.voice(), language, this.env.speed());
       const result = await this.race(synth.synthesize({ text: spoken, ...params }));
       if (!result || this.finishedFlag) return { text: spoken, speech: null };
       const speech = { samples: result.samples, rate: result.sampleRate };
-      if ((result.samples.length / result.sampleRate) * 1000 >= minMs || round >= MAX_LONG_ROUNDS) return { text: spoken, speech };
-      spoken = verbatim ? `${spoken} ${text}` : spoken + fillerSentence(language, round);
+      const ms = (result.samples.length / result.sampleRate) * 1000;
+      if (ms >= minMs || round >= MAX_LONG_ROUNDS) return { text: spoken, speech };
+      // Too short for reply=long: lengthen the text by the measured ms per character (plus 15 %), so that
+      // one more synthesis is usually enough.
+      const chars = Array.from(spoken).length;
+      const wanted = Math.ceil((minMs / Math.max(1, ms)) * chars * 1.15);
+      do {
+        spoken = verbatim ? `${spoken} ${text}` : spoken + fillerSentence(language, ++fillers);
+      } while (Array.from(spoken).length < wanted);
     }
   }
 
