@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, startTestServer, type TestClient } from '../helpers/server-harness';
@@ -42,6 +42,7 @@ describe('relay with an emulator as its upstream', () => {
   afterAll(async () => {
     await Promise.all([relay?.close(), wrongKeyRelay?.close()]);
     await upstream?.close();
+    if (recordDir) rmSync(recordDir, { recursive: true, force: true });
   });
 
   const connect = (server: typeof relay, query = '?model=emulator-realtime&userId=relay-user', protocols = BETA): Promise<TestClient> =>

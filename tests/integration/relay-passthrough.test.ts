@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, startStubUpstream, startTestServer, type StubUpstream, type TestClient } from '../helpers/server-harness';
@@ -367,6 +367,7 @@ describe('relay: recording', () => {
     } finally {
       await server.close();
       await stub.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
