@@ -143,6 +143,51 @@ describe('emulator responses', () => {
     await c.close();
   });
 
+  it('transcript deltas go out in step with the audio deltas', async () => {
+    const c = await connect(h, 'beta');
+    c.send({ type: 'session.update', session: { turn_detection: null } });
+    c.send(userText('one two three four five six seven eight nine ten'));
+    c.send({ type: 'response.create' });
+    await c.waitFor('response.done');
+    const kinds = c.frames.filter((f) => f.type === 'response.audio.delta' || f.type === 'response.audio_transcript.delta').map((f) => f.type[15]);
+    const audioTotal = kinds.filter((k) => k === 'd').length;
+    const words = kinds.filter((k) => k === 't').length;
+    expect(words).toBe(18);
+    // The j-th word goes out right after the audio delta that reaches j/n of the speech.
+    let audioSoFar = 0;
+    let j = 0;
+    for (const k of kinds) {
+      if (k === 'd') audioSoFar++;
+      else {
+        j++;
+        expect(audioSoFar).toBeGreaterThanOrEqual(Math.floor((j / words) * audioTotal) - 1);
+        expect(audioSoFar).toBeLessThanOrEqual(Math.ceil((j / words) * audioTotal) + 1);
+      }
+    }
+    await c.close();
+  });
+
+  it('default pacing is real time: the audio takes at least its own duration to arrive', async () => {
+    const rt = await startEmulator({ synthesizer: new ToneSynthesizer(10) });
+    try {
+      const c = await connect(rt, 'ga');
+      c.send(userText('Real time please, about one second.'));
+      c.send({ type: 'response.create' });
+      await c.waitFor('response.output_audio.delta');
+      const t0 = Date.now();
+      await c.waitFor('response.done');
+      const wall = Date.now() - t0;
+      const samples = c.of('response.output_audio.delta').reduce((n, d) => n + base64Pcm(d.delta as string).length, 0);
+      const audioMs = (samples / 24000) * 1000;
+      expect(audioMs).toBeGreaterThan(500);
+      // Lower bound only (load can only make it slower): all but the first 40 ms delta are paced.
+      expect(wall).toBeGreaterThanOrEqual(audioMs - 80);
+      await c.close();
+    } finally {
+      await rt.close();
+    }
+  });
+
   it('GA: same flow with GA names, added/done item events and output_audio content', async () => {
     const c = await connect(h, 'ga');
     c.send(userText('你好'));
