@@ -225,6 +225,19 @@ describe('faults, auth, pre-check, REST', () => {
     await c.close();
   });
 
+  it('fault=jitter-ms delays deltas but keeps their order and content (replies are deterministic)', async () => {
+    const plain = await connect(h, 'ga');
+    const jittery = await connect(h, 'ga', 'fault=jitter-ms:30');
+    for (const c of [plain, jittery]) say(c, 'Same words twice');
+    await Promise.all([plain.waitFor('response.done'), jittery.waitFor('response.done')]);
+    const audio = (c: RecordingClient) => c.of('response.output_audio.delta').map((d) => d.delta);
+    expect(audio(jittery)).toEqual(audio(plain));
+    expect(audio(plain).length).toBeGreaterThan(3);
+    expect(checkInvariants(jittery.frames, 'ga')).toEqual([]);
+    await plain.close();
+    await jittery.close();
+  });
+
   it('with an API key: wrong key → error invalid_api_key then close 1008; pre-check 401; right key works', async () => {
     const k = await startEmulator({ apiKey: 'sk-right', synthesizer: synth });
     try {
