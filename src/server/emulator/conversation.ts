@@ -4,6 +4,7 @@
  */
 import type { Dialect, WireItemStatus } from '../../lib/realtime/protocol';
 import { encodeBase64 } from '../../lib/dsp/base64';
+import type { AudioFormatInfo } from '../../lib/realtime/formats';
 import { ProtocolError } from './errors';
 
 /** A content part as the emulator stores it (beta content type names internally). */
@@ -15,7 +16,8 @@ export interface StoredContent {
   audio?: Uint8Array | null;
   /** Duration of `audio` in ms (kept after the bytes are dropped for space). */
   audioMs?: number;
-  /** Milliseconds of audio generated so far for an assistant part (the truncate limit). */
+  /** Format of `audio` (assistant parts: the output format of the response that made it). */
+  format?: AudioFormatInfo;
   id?: string;
   image_url?: string;
 }

@@ -321,7 +321,9 @@ export class Responder {
     }
 
     const audioPart = wantsAudio && (speech !== null || playback !== null);
-    const content: StoredContent = audioPart ? { type: 'audio', transcript: '', audio: null, audioMs: 0 } : { type: 'text', text: '' };
+    const content: StoredContent = audioPart
+      ? { type: 'audio', transcript: '', audio: null, audioMs: 0, format: this.settings.output.info }
+      : { type: 'text', text: '' };
     item.content.push(content);
     open.part = { kind: audioPart ? 'audio' : 'text', content, streamed: '', chunks: [], outputRate: rate };
     this.send({

@@ -560,7 +560,7 @@ export class Session {
     }
     // Truncating the item that is still playing means the user stopped listening: end its response first.
     if (this.active && !this.active.finished && this.active.streamingItemId === item.id) this.active.cancel('client_cancelled');
-    const info = this.config.output.info;
+    const info = part.format ?? this.config.output.info;
     const keepBytes = Math.floor((ms * info.sampleRate) / 1000) * (info.bytesPerSample ?? 2);
     if (part.audio) part.audio = part.audio.slice(0, keepBytes);
     part.audioMs = ms;
