@@ -11,7 +11,7 @@ import type { BridgeCommands } from '../../src/app/bridge';
 export function fakeBridge(): { [K in keyof BridgeCommands]: ReturnType<typeof vi.fn> } & BridgeCommands {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(NOOP_BRIDGE)) out[k] = vi.fn(v as (...a: unknown[]) => unknown);
-  return out as { [K in keyof BridgeCommands]: ReturnType<typeof vi.fn> } & BridgeCommands;
+  return out as unknown as { [K in keyof BridgeCommands]: ReturnType<typeof vi.fn> } & BridgeCommands;
 }
 
 /** Renders `ui` with fresh (non-persisted) stores and the given bridge; language `en` unless told. */
