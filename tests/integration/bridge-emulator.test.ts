@@ -10,6 +10,7 @@ import { createConsoleStore, type ConsoleStore } from '../../src/store';
 import type { WebSocketConstructor } from '../../src/lib/realtime/transport';
 import { decodeWav } from '../../src/lib/dsp/wav';
 import { startTestServer } from '../helpers/server-harness';
+import { createSynthesizer } from '../../src/server/tts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -24,6 +25,11 @@ class FeedAudioLayer extends NullAudioLayer {
   override async pause(): Promise<void> {
     this.sink = null;
     await super.pause();
+  }
+  /** Half of what was queued for the current track counts as heard. */
+  override async interrupt() {
+    const r = await super.interrupt();
+    return r ? { trackId: r.trackId, offset: Math.floor((this.played.get(r.trackId) ?? 0) / 2) } : null;
   }
   /** Pushes `samples` as 20 ms frames (only while recording). */
   feed(samples: Int16Array, frame = 320): number {
@@ -237,5 +243,61 @@ describe('session bridge ↔ emulator', () => {
     await until(() => server.realtime.emulator.sessionCount === 0, 5000, 'server sessions to close');
     expect(store.getState().connection.state).toBe('closed');
     await dispose();
+  });
+
+  it('half duplex: playback pauses the microphone and idle resumes it; full duplex leaves it on', async () => {
+    const audio = new FeedAudioLayer();
+    const { store, bridge } = makeBridge(server, {
+      audio,
+      setup: (s) => s.getState().updateRequested({ greeting: { enabled: false, text: '', kind: 'input_text' } }),
+    });
+    await bridge.connect();
+    await until(() => audio.isRecording(), 2000, 'VAD recording');
+    audio.onPlay?.();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(audio.isRecording()).toBe(true); // full duplex by default
+    bridge.setDuplex('half');
+    audio.onPlay?.();
+    await until(() => !audio.isRecording() && !store.getState().audio.capturing, 2000, 'paused while the assistant speaks');
+    audio.onIdle?.();
+    await until(() => audio.isRecording() && store.getState().audio.capturing, 2000, 'resumed after playback');
+  });
+});
+
+describe('session bridge ↔ emulator with speech synthesis', () => {
+  let server: Server;
+  let synth: Awaited<ReturnType<typeof createSynthesizer>>;
+  beforeAll(async () => {
+    synth = await createSynthesizer();
+    server = await startTestServer({}, { synthesizer: synth, emulatorPacingSpeed: 4 });
+  });
+  afterAll(async () => {
+    await server.close();
+    await synth.close();
+  });
+  afterEach(async () => {
+    for (const d of live.splice(0)) await d();
+  });
+
+  it('full-duplex barge-in: speech during a reply stops playback, cancels and truncates at what was heard', async () => {
+    const audio = new FeedAudioLayer();
+    const wav = decodeWav(new Uint8Array(readFileSync('tests/fixtures/audio/zh-hello.wav')));
+    const { store, bridge } = makeBridge(server, { audio, query: { reply: 'long' } });
+    await bridge.connect();
+    await until(() => audio.isRecording(), 5000, 'VAD recording');
+    // The greeting's (long) reply starts playing.
+    await until(() => [...audio.played.values()].some((n) => n > 8000), 20_000, 'reply audio');
+    const trackId = [...audio.played.keys()][0];
+    audio.feed(wav.samples);
+    await until(() => loggedTypes(store, 'client').includes('conversation.item.truncate'), 10_000, 'truncate sent');
+    const entries = [...store.getState().events.log];
+    const truncate = entries.find((e) => e.type === 'conversation.item.truncate')!.event as { item_id: string; audio_end_ms: number };
+    expect(truncate.item_id).toBe(trackId);
+    expect(truncate.audio_end_ms).toBeGreaterThan(0);
+    // No audio of the interrupted item is played after the interrupt.
+    const playedAtInterrupt = audio.played.get(trackId)!;
+    await until(() => store.getState().conversation.items[trackId]?.truncatedAtMs !== undefined, 10_000, 'item marked truncated');
+    expect(audio.played.get(trackId)).toBe(playedAtInterrupt);
+    expect(store.getState().conversation.items[trackId].truncatedAtMs).toBe(truncate.audio_end_ms);
   });
 });
