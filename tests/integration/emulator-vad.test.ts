@@ -101,7 +101,7 @@ describe('server VAD over the socket', () => {
     expect(deltas.map((d) => d.delta).join('')).toBe(`(speech, ${seconds} s)`);
     expect(deltas.at(-1)?.transcript).toBe(`(speech, ${seconds} s)`);
     const completed = c.of('conversation.item.input_audio_transcription.completed')[0];
-    expect(completed).toMatchObject({ item_id: stop.item_id, transcript: `(speech, ${seconds} s)` });
+    expect(completed).toMatchObject({ item_id: stop.item_id, transcript: `(speech, ${seconds} s)`, usage: { type: 'tokens' } });
     const transcript = c.of('response.audio_transcript.done')[0].transcript;
     expect(transcript).toBe(`你说了${seconds}秒。下面是我听到的声音。`);
     // The reply ends with the user's own audio, sample for sample (same 16 kHz rate in and out).

@@ -421,12 +421,21 @@ export class Session {
       this.send(event);
     }
     item.content[0].transcript = transcript;
+    const audioTokens = Math.ceil(audioMs / 50);
+    const outputTokens = Math.ceil(transcript.length / 4);
     this.send({
       type: 'conversation.item.input_audio_transcription.completed',
       item_id: item.id,
       content_index: 0,
       transcript,
-      usage: { type: 'duration', seconds: Math.round(audioMs / 100) / 10 },
+      // The tokens shape: agents-realtime's schema accepts only this one (the protocol also allows `duration`).
+      usage: {
+        type: 'tokens',
+        total_tokens: audioTokens + outputTokens,
+        input_tokens: audioTokens,
+        input_token_details: { text_tokens: 0, audio_tokens: audioTokens },
+        output_tokens: outputTokens,
+      },
     });
   }
 
