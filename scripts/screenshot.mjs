@@ -54,6 +54,12 @@ for (const lang of ['zh', 'en']) {
           .waitForSelector('[data-testid="conversation-item"][data-role="assistant"][data-status="completed"]', { timeout: 30_000 })
           .catch(() => console.warn(`[${lang}/${name}] no completed assistant reply within 30 s; capturing anyway`));
         await page.waitForTimeout(500);
+        const live = await page.evaluate(() => {
+          const h = window.__realtimeConsole;
+          const s = h?.getState();
+          return { items: s?.conversation.order.length, events: s?.events.size, player: h?.getPlayerStats() };
+        });
+        console.log(`[${lang}/${name}] store: ${live.items} items, ${live.events} events; player: ${JSON.stringify(live.player)}`);
       }
       const file = join(outDir, `console-${lang}-${name}${connect ? '-live' : ''}.png`);
       await page.screenshot({ path: file, fullPage: name === 'narrow' });
