@@ -115,8 +115,9 @@ export function createConsoleStore(options: ConsoleStoreOptions = {}): ConsoleSt
     ...createUiSlice(set, get),
   });
   if (options.storage === null) return createStore<ConsoleState>()((set, get) => slices(set, get));
-  const storage = options.storage ?? safeLocalStorage();
-  if (!storage) return createStore<ConsoleState>()((set, get) => slices(set, get));
+  const raw = options.storage ?? safeLocalStorage();
+  if (!raw) return createStore<ConsoleState>()((set, get) => slices(set, get));
+  const storage = dedupeWrites(raw);
   return createStore<ConsoleState>()(
     persist((set, get) => slices(set, get), {
       name: PERSIST_KEY,
@@ -126,6 +127,30 @@ export function createConsoleStore(options: ConsoleStoreOptions = {}): ConsoleSt
       merge: mergeSettings,
     }),
   );
+}
+
+/**
+ * persist() writes on every state change (60 times a second while events stream in); the settings rarely change,
+ * so identical writes are skipped here.
+ */
+function dedupeWrites(storage: StateStorage): StateStorage {
+  const last = new Map<string, string>();
+  return {
+    getItem: (name) => {
+      const value = storage.getItem(name);
+      if (typeof value === 'string') last.set(name, value); // what hydration read needs no rewrite
+      return value;
+    },
+    setItem: (name, value) => {
+      if (last.get(name) === value) return;
+      last.set(name, value);
+      return storage.setItem(name, value);
+    },
+    removeItem: (name) => {
+      last.delete(name);
+      return storage.removeItem(name);
+    },
+  };
 }
 
 function safeLocalStorage(): StateStorage | null {

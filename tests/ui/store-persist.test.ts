@@ -71,6 +71,20 @@ describe('persisted settings', () => {
   });
 });
 
+test('streaming events does not rewrite unchanged settings', () => {
+  const storage = memoryStorage();
+  let writes = 0;
+  const counting = { ...storage, setItem: (k: string, v: string) => { writes++; storage.setItem(k, v); } };
+  const store = createConsoleStore({ storage: counting });
+  store.getState().appendEvents([{ direction: 'server', event: { type: 'first' } }]); // first write of an empty storage
+  const before = writes;
+  expect(before).toBe(1);
+  for (let i = 0; i < 20; i++) store.getState().appendEvents([{ direction: 'server', event: { type: 'response.audio.delta', delta: '' } }]);
+  expect(writes).toBe(before);
+  store.getState().setProfileFields({ model: 'changed' });
+  expect(writes).toBe(before + 1);
+});
+
 describe('connection slice', () => {
   test('state machine bookkeeping: new connection ids, connectedAt, errors cleared on reconnect', () => {
     const store = createConsoleStore({ storage: null });

@@ -31,12 +31,14 @@ export function EventList({ viewportRect }: EventListProps) {
   const [following, setFollowing] = useState(true);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
 
+  // A stable key function: the virtualizer recomputes every row's offset whenever this identity changes.
+  const getItemKey = useCallback((i: number) => view.row(i)?.first.seq ?? -i, [view]);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
-    getItemKey: (i) => view.row(i)?.first.seq ?? -i,
+    getItemKey,
     ...(viewportRect
       ? {
           initialRect: viewportRect,
@@ -74,7 +76,9 @@ export function EventList({ viewportRect }: EventListProps) {
   }, [count, virtualizer]);
 
   useLayoutEffect(() => {
-    if (follow.current && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
+    // Following: a plain scrollTop write (the browser clamps it), no layout read and no scroll-state machine per frame.
+    const el = scrollRef.current;
+    if (follow.current && count > 0 && el) el.scrollTop = virtualizer.getTotalSize();
   }, [version, count, virtualizer]);
 
   const items = virtualizer.getVirtualItems();
