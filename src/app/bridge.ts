@@ -877,7 +877,8 @@ export class SessionBridge implements BridgeCommands {
       set(2, 'fail', 'fetch unavailable');
       return results;
     }
-    if (profile.id === 'local' || profile.id === 'relay') {
+    // The page's own server answers for the local profiles unless the URL points elsewhere.
+    if ((profile.id === 'local' || profile.id === 'relay') && !s.connection.url.trim()) {
       await this.loadServerInfo();
       const info = this.app.getState().serverInfo;
       if (!info) set(1, 'fail', this.t('conn.remedy.unreachable'));

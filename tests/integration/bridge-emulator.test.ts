@@ -301,3 +301,41 @@ describe('session bridge ↔ emulator with speech synthesis', () => {
     expect(store.getState().conversation.items[trackId].truncatedAtMs).toBe(truncate.audio_end_ms);
   });
 });
+
+describe('setup check', () => {
+  let server: Server;
+  beforeAll(async () => {
+    server = await startTestServer({}, { synthesizer: null });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  afterEach(async () => {
+    for (const d of live.splice(0)) await d();
+  });
+
+  it('reports the microphone, the server and the key; an unreachable URL fails the server check', async () => {
+    const { bridge, app, store } = makeBridge(server);
+    let results = await bridge.runSetupCheck();
+    expect(results.map((r) => `${r.id}:${r.status}`)).toEqual(['microphone:fail', 'server:warn', 'key:ok']);
+    expect(app.getState().setup.running).toBe(false);
+    expect(results[2].message).toBe('No key needed');
+    store.getState().setProfileFields({ url: 'ws://127.0.0.1:9/v1/realtime' });
+    results = await bridge.runSetupCheck();
+    expect(results.find((r) => r.id === 'server')?.status).toBe('fail');
+    expect(results.find((r) => r.id === 'key')?.status).toBe('warn');
+  });
+
+  it('a locked emulator fails the key pre-check with 401', async () => {
+    const locked = await startTestServer({ EMULATOR_API_KEY: 'secret-key-123456' }, { synthesizer: null });
+    try {
+      const { bridge } = makeBridge(locked);
+      const results = await bridge.runSetupCheck();
+      const key = results.find((r) => r.id === 'key')!;
+      expect(key.status).toBe('fail');
+      expect(key.message).toContain('HTTP 401');
+    } finally {
+      await locked.close();
+    }
+  });
+});
