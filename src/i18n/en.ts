@@ -321,6 +321,7 @@ export const en = {
   'controls.device': 'Microphone',
   'controls.device.default': 'System default',
   'controls.source.file': 'WAV file as microphone',
+  'controls.source.choose': 'Choose a WAV…',
   'controls.source.clear': 'Back to the microphone',
   'controls.source.current': 'Source: {name}',
   'controls.source.mic': 'Source: microphone',

@@ -322,6 +322,7 @@ export const zh: { readonly [K in MessageKey]: string } = {
   'controls.device': '麦克风',
   'controls.device.default': '系统默认',
   'controls.source.file': '用 WAV 文件代替麦克风',
+  'controls.source.choose': '选择 WAV 文件…',
   'controls.source.clear': '改回麦克风',
   'controls.source.current': '音源：{name}',
   'controls.source.mic': '音源：麦克风',

@@ -79,17 +79,25 @@ export function Controls() {
           </select>
         </div>
         <div className="field field-inline field-file">
-          <label htmlFor={`${ids}-f`}>{t('controls.source.file')}</label>
+          <span className="field-file-label" aria-hidden="true">
+            {t('controls.source.file')}
+          </span>
+          {/* The native control's own text is not translatable: it is hidden behind a labelled button. */}
           <input
             id={`${ids}-f`}
             ref={fileRef}
             type="file"
+            className="visually-hidden"
+            aria-label={t('controls.source.file')}
             accept=".wav,audio/wav,audio/x-wav"
             onChange={(e) => {
               const f = e.target.files?.[0] ?? null;
               if (f) void bridge.useWavFile(f);
             }}
           />
+          <button type="button" className="btn btn-small" onClick={() => fileRef.current?.click()}>
+            {t('controls.source.choose')}
+          </button>
           {source.kind === 'file' && (
             <button
               type="button"
