@@ -15,5 +15,7 @@ export default defineConfig(({ mode }) => {
     preview: { port: 4001, strictPort: true, host: env.HOST || '127.0.0.1' },
     build: { outDir: 'dist', sourcemap: true, target: 'es2022' },
     worker: { format: 'es' },
+    // Pre-bundle the lazily imported waveform library so the first dev-server visit does not re-optimise mid-session.
+    optimizeDeps: { include: ['wavesurfer.js'] },
   };
 });

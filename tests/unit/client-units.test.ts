@@ -1,7 +1,7 @@
 // Small client parts on their own: the isolating emitter, event-driven waits, the input ring, the growing buffer,
 // the tool registry and output encoding, and content building that never mutates its input.
 import { describe, expect, it } from 'vitest';
-import { Emitter, GrowableBytes, InputRing, InvalidArgumentError, ToolRegistry, WaitAbortedError, WaitTimeoutError, toolOutput, waitForEvent } from '../../src/lib/realtime';
+import { Emitter, InputRing, InvalidArgumentError, ToolRegistry, WaitAbortedError, WaitTimeoutError, toolOutput, waitForEvent } from '../../src/lib/realtime';
 
 describe('Emitter', () => {
   it('isolates throwing and rejecting listeners and reports them', async () => {
@@ -84,20 +84,6 @@ describe('InputRing', () => {
     ring.write(new Int16Array(5000).fill(9));
     expect(ring.read(ring.position - 10, ring.position).every((v) => v === 9)).toBe(true);
     expect(() => new InputRing(0)).toThrow(RangeError);
-  });
-});
-
-describe('GrowableBytes', () => {
-  it('appends with amortised doubling and keeps 16-bit views aligned, across odd splits', () => {
-    const g = new GrowableBytes(16);
-    const src = new Uint8Array(1001).map((_, i) => i & 0xff);
-    for (let at = 0; at < src.length; at += 7) g.append(src.subarray(at, at + 7));
-    expect(g.length).toBe(1001);
-    expect(Array.from(g.bytes())).toEqual(Array.from(src));
-    expect(g.int16().length).toBe(500);
-    expect(g.int16()[1]).toBe(2 | (3 << 8));
-    g.truncate(10);
-    expect(g.length).toBe(10);
   });
 });
 
