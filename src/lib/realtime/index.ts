@@ -17,3 +17,4 @@ export * from './tools';
 export * from './transport';
 export * from './wait';
 export * from './client';
+export * from './reconnect';
