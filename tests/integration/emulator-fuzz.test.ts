@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, startEmulator, ToneSynthesizer, type EmulatorHarness } from '../helpers/emulator-harness';
 import { checkInvariants } from '../helpers/emulator-invariants';
+import { CLIENT_EVENT_TYPES } from '../../src/lib/realtime/protocol';
 
 let h: EmulatorHarness;
 beforeAll(async () => {
@@ -13,21 +14,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const TYPES = [
-  'session.update',
-  'input_audio_buffer.append',
-  'input_audio_buffer.commit',
-  'input_audio_buffer.clear',
-  'conversation.item.create',
-  'conversation.item.retrieve',
-  'conversation.item.truncate',
-  'conversation.item.delete',
-  'response.create',
-  'response.cancel',
-  'transcription_session.update',
-  'output_audio_buffer.clear',
-  'nonsense.event',
-];
+const TYPES = [...CLIENT_EVENT_TYPES, 'nonsense.event'];
 
 const value = fc.oneof(
   fc.constant(null),

@@ -3,6 +3,7 @@
  */
 
 import type { Dialect } from './protocol';
+import { XSTAR_FORMAT_NAMES } from './formats';
 
 /** How the transcription `…delta` events carry partial text. */
 export type StreamingAsrStyle =
@@ -47,14 +48,6 @@ export interface ProviderProfile {
   voicesUrl: string | null;
 }
 
-const XSTAR_FORMATS = [
-  'Raw8KHz16BitMonoPcm',
-  'Raw16KHz16BitMonoPcm',
-  'Raw24KHz16BitMonoPcm',
-  'Raw44100Hz16BitMonoPcm',
-  'MonoMp3',
-  'Audio16KHz16BitMonoOpus',
-] as const;
 
 /** The built-in profiles. */
 export const PROVIDERS: Readonly<Record<ProviderId, ProviderProfile>> = {
@@ -66,7 +59,7 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderProfile>> = {
     defaultModel: 'qwen-max',
     extraQueryParams: ['userId'],
     precheckByDefault: true,
-    formatNames: XSTAR_FORMATS,
+    formatNames: XSTAR_FORMAT_NAMES,
     defaultInputFormat: 'Raw16KHz16BitMonoPcm',
     defaultOutputFormat: 'Raw8KHz16BitMonoPcm',
     // Whether xStar honours truncate is unconfirmed (its own client disabled it), so it is off by default.
@@ -97,7 +90,7 @@ export const PROVIDERS: Readonly<Record<ProviderId, ProviderProfile>> = {
     defaultModel: 'emulator',
     extraQueryParams: ['userId'],
     precheckByDefault: false,
-    formatNames: [...XSTAR_FORMATS, 'pcm16', 'g711_ulaw', 'g711_alaw'],
+    formatNames: [...XSTAR_FORMAT_NAMES, 'pcm16', 'g711_ulaw', 'g711_alaw'],
     defaultInputFormat: 'Raw16KHz16BitMonoPcm',
     defaultOutputFormat: 'Raw8KHz16BitMonoPcm',
     capabilities: { truncate: true, ttsText: true, streamingAsr: 'cumulative' },

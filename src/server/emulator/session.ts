@@ -3,7 +3,7 @@
  * the conversation and at most one in-conversation response, and answers bad input with `error` events.
  */
 import type { RawData, WebSocket } from 'ws';
-import type { Dialect } from '../../lib/realtime/protocol';
+import { CLIENT_EVENT_TYPES, type Dialect } from '../../lib/realtime/protocol';
 import { Base64Error, decodeBase64 } from '../../lib/dsp/base64';
 import { decodeAlaw, decodeMulaw } from '../../lib/dsp/g711';
 import type { Synthesizer } from '../tts/types';
@@ -54,20 +54,7 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const CLIENT_TYPES = new Set([
-  'session.update',
-  'transcription_session.update',
-  'input_audio_buffer.append',
-  'input_audio_buffer.commit',
-  'input_audio_buffer.clear',
-  'conversation.item.create',
-  'conversation.item.retrieve',
-  'conversation.item.truncate',
-  'conversation.item.delete',
-  'response.create',
-  'response.cancel',
-  'output_audio_buffer.clear',
-]);
+const CLIENT_TYPES: ReadonlySet<string> = new Set(CLIENT_EVENT_TYPES);
 
 /** One connection. */
 export class Session {
