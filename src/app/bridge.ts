@@ -2,10 +2,12 @@
 // the stores. Components call its commands (ConsoleCommands + the extras below) and read the stores; they never
 // touch a socket, an AudioContext or a MediaStream. Runs in Node too (inject `ws` and the null audio layer).
 import { RealtimeClient, type RealtimeClientEvents, type RealtimeEventPayload } from '../lib/realtime/client';
+import { ConnectionError } from '../lib/realtime/errors';
 import type { ConversationItem as ClientItem, ItemDelta, TranscriptStatus as ClientTranscriptStatus } from '../lib/realtime/conversation';
 import { resolveFormat } from '../lib/realtime/formats';
 import type { ToolDefinition } from '../lib/realtime/protocol';
-import type { WebSocketConstructor } from '../lib/realtime/transport';
+import { Reconnector, type ReconnectEvent, type ReconnectPolicy } from '../lib/realtime/reconnect';
+import type { CloseInfo, WebSocketConstructor } from '../lib/realtime/transport';
 import { buildRealtimeUrl, precheckUrl } from '../lib/realtime/url';
 import { rmsInt16 } from '../lib/dsp/pcm';
 import {
@@ -31,6 +33,7 @@ import { audioErrorInfo, connectionErrorInfo } from './errors';
 import { loadKey, maskKey } from './key-storage';
 import { FALLBACK_VOICES, OPENAI_VOICES, parseModelList, parseVoiceList } from './lists';
 import { effectiveUrl, modelsUrlFor, pageOrigin, resolveProfile, voicesUrlFor, type ConsoleProfile } from './profiles';
+import { reconnectStore as defaultReconnectStore, type ReconnectStore } from './reconnect-state';
 import { generateUserId } from './user-id';
 
 /** Options of {@link SessionBridge}. Everything is injectable for tests. */
@@ -56,12 +59,20 @@ export interface BridgeOptions {
   connectTimeoutMs?: number;
   /** Extra query parameters on the WebSocket URL (e.g. the emulator's `reply=long`). */
   query?: Record<string, string>;
+  /** Auto-reconnect setting and progress (default: the application's store). */
+  reconnect?: ReconnectStore;
+  /** Reconnect policy overrides (attempts, delays, jitter, which closes to retry). */
+  reconnectPolicy?: Partial<ReconnectPolicy>;
+  /** Random source of the reconnect jitter (tests). */
+  random?: () => number;
 }
 
 /** The commands the UI may call: the store's {@link ConsoleCommands} plus session control. */
 export interface BridgeCommands extends ConsoleCommands {
   connect(): Promise<boolean>;
   disconnect(): Promise<void>;
+  /** Stops a running reconnect cycle (the state becomes closed). */
+  cancelReconnect(): void;
   /** Sends the requested session config now (the "Apply" button). */
   applySession(): void;
   /** Push-to-talk pressed / released (manual turns). */
@@ -93,6 +104,24 @@ const TRANSCRIPT_STATUS: Record<ClientTranscriptStatus, TranscriptStatus> = {
   failed: 'failed',
   truncated: 'truncated',
 };
+
+const SECRET_PARAMS = /^(api[-_]?key|key|token|access[-_]?token|auth|authorization|password|secret)$/i;
+
+/** The URL without secrets: query parameters that look like credentials and any user:password part are masked. */
+export function redactUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url.replace(/([?&](?:api[-_]?key|key|token|access[-_]?token|auth|password|secret)=)[^&#]*/gi, '$1***');
+  }
+  if (u.username || u.password) {
+    u.username = u.username ? '***' : '';
+    u.password = u.password ? '***' : '';
+  }
+  for (const k of [...u.searchParams.keys()]) if (SECRET_PARAMS.test(k)) u.searchParams.set(k, '***');
+  return u.toString();
+}
 
 /** Parses a typed tool answer: JSON when it is JSON, else the text itself. */
 export function parseToolAnswer(text: string): unknown {
@@ -130,12 +159,16 @@ export class SessionBridge implements BridgeCommands {
   /** The last audio release; a new session's audio starts after it. */
   private stopping: Promise<void> = Promise.resolve();
   private started = false;
+  readonly reconnectState: ReconnectStore;
+  /** The running reconnect cycle, if any. */
+  private reconnector: Reconnector | null = null;
 
   constructor(options: BridgeOptions = {}) {
     this.opts = options;
     this.store = options.store ?? consoleStore;
     this.app = options.appStore ?? defaultAppStore;
     this.audio = options.audio ?? new NullAudioLayer();
+    this.reconnectState = options.reconnect ?? defaultReconnectStore;
     this.batcher = createEventBatcher(this.store, options.schedule);
   }
 
@@ -223,73 +256,192 @@ export class SessionBridge implements BridgeCommands {
 
   async connect(): Promise<boolean> {
     if (this.client) return this.client.isConnected();
+    this.stopReconnect(); // a connect by hand ends a reconnect cycle
     const seq = ++this.connectSeq;
+    try {
+      return await this.openSession(seq, false);
+    } catch (err) {
+      if (seq !== this.connectSeq) return false; // disconnected meanwhile
+      this.fail(err);
+      return false;
+    }
+  }
+
+  /**
+   * Opens one connection: a new client, configured before open (so it sends exactly one session.update right after
+   * the socket opens), then `session.created`, then audio. Resolves false when superseded (disconnect, or the
+   * socket dropped before the session started); throws the connection failure otherwise.
+   */
+  private async openSession(seq: number, reconnect: boolean, signal?: AbortSignal): Promise<boolean> {
     const s = this.store.getState();
     const profile = this.currentProfile();
     this.profile = profile;
     s.setConnectionError(null);
-    s.setConnectionState('connecting');
+    s.setConnectionState('connecting'); // a new connection id: items remember which connection made them
     s.setDialect(profile.provider.dialect);
     this.recorded.clear();
     this.audibleTracks.clear();
-    let client: RealtimeClient;
     const url = effectiveUrl(profile, s.connection.url);
-    try {
-      const key = this.keyFor(profile);
-      client = new RealtimeClient({
-        url,
-        apiKey: key || undefined,
-        dangerouslyAllowAPIKeyInBrowser: profile.browserKey,
-        provider: profile.provider,
-        WebSocket: this.opts.WebSocket,
-        fetch: this.opts.fetch,
-        connectTimeoutMs: this.opts.connectTimeoutMs,
-        toolTimeoutMs: TOOL_TIMEOUT_MS,
-        query: this.opts.query,
-      });
-    } catch (err) {
-      this.fail(err);
-      return false;
-    }
+    const key = this.keyFor(profile);
+    const client = new RealtimeClient({
+      url,
+      apiKey: key || undefined,
+      dangerouslyAllowAPIKeyInBrowser: profile.browserKey,
+      provider: profile.provider,
+      WebSocket: this.opts.WebSocket,
+      fetch: this.opts.fetch,
+      connectTimeoutMs: this.opts.connectTimeoutMs,
+      toolTimeoutMs: TOOL_TIMEOUT_MS,
+      query: this.opts.query,
+    });
     this.client = client;
     this.attach(client);
     const requested = s.session.requested;
     this.syncTools(requested.tools);
-    // Configured before open: the client sends exactly one session.update right after the socket opens.
     client.updateSession(toSessionConfig(requested));
+    const model = s.connection.model.trim() || undefined;
+    const userId = s.connection.userId || undefined;
+    s.logLocal('connect', {
+      url: this.shownUrl(url, model ?? profile.provider.defaultModel, userId),
+      profile: profile.id,
+      dialect: client.dialect,
+      // How the key travels, never the key itself.
+      auth: profile.browserKey ? (key ? 'browser key' : 'none') : profile.id === 'relay' ? 'relay (key on the server)' : 'none',
+      ...(reconnect ? { reconnect: true } : {}),
+    });
     try {
-      await client.connect({ model: s.connection.model.trim() || undefined, userId: s.connection.userId || undefined });
-      await client.waitForSessionCreated({ timeoutMs: this.opts.connectTimeoutMs ?? 10_000 });
+      await client.connect({ model, userId, signal });
+      await client.waitForSessionCreated({ timeoutMs: this.opts.connectTimeoutMs ?? 10_000, signal });
     } catch (err) {
-      if (seq !== this.connectSeq || this.client !== client) return false; // disconnected meanwhile
-      this.fail(err);
-      this.release(client);
-      return false;
+      const current = this.client === client;
+      if (current) this.release(client);
+      if (seq !== this.connectSeq || !current) return false;
+      throw err;
     }
     if (this.client !== client) return false;
     const st = this.store.getState();
     st.setConnectionState('open');
     st.markApplied(Date.now(), []);
+    // What earlier connections created is gone from the server (kept here, never replayed by itself).
+    st.markStale(st.connection.connectionId);
     this.startStatsPolling();
     // The player opens before the greeting so the first audio deltas of its reply are not lost.
     await this.startOutput(client);
     if (this.client !== client) return false;
     const greeting = this.store.getState().session.requested.greeting;
-    if (greeting.enabled && greeting.text.trim()) this.sendText(greeting.text, greeting.kind === 'tts_text' && client.capabilities.ttsText ? 'tts_text' : 'input_text');
+    // A reconnect continues the conversation: no second greeting.
+    if (!reconnect && greeting.enabled && greeting.text.trim()) this.sendText(greeting.text, greeting.kind === 'tts_text' && client.capabilities.ttsText ? 'tts_text' : 'input_text');
     await this.startInput(this.formatRates().input);
     return true;
+  }
+
+  /** The URL as the log shows it: with model and userId, credentials masked. */
+  private shownUrl(url: string, model: string | undefined, userId: string | undefined): string {
+    try {
+      return redactUrl(buildRealtimeUrl(url, { model, userId, extra: this.opts.query }));
+    } catch {
+      return redactUrl(url);
+    }
   }
 
   async disconnect(): Promise<void> {
     const client = this.client;
     this.connectSeq++;
-    if (!client) return;
+    const cycling = this.stopReconnect();
+    if (!client) {
+      if (cycling) {
+        this.batcher.flush();
+        this.store.getState().setConnectionState('closed');
+      }
+      return;
+    }
     const s = this.store.getState();
     s.setConnectionState('closing');
     this.release(client);
     this.batcher.flush();
     await this.stopAudio();
     this.store.getState().setConnectionState('closed');
+  }
+
+  cancelReconnect(): void {
+    if (!this.reconnector) return;
+    this.store.getState().logLocal('reconnect_cancelled', {});
+    void this.disconnect();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reconnect
+
+  /** Ends the running reconnect cycle, if any, without touching the connection state. True if one was running. */
+  private stopReconnect(): boolean {
+    const r = this.reconnector;
+    this.reconnector = null;
+    if (!r?.active) return false;
+    r.cancel();
+    this.reconnectState.setState({ active: false, nextAt: null });
+    return true;
+  }
+
+  /** After a drop of an open session: starts a reconnect cycle if the user wants one and the policy allows it. */
+  private startReconnect(close: CloseInfo): boolean {
+    if (!this.reconnectState.getState().enabled) return false;
+    let lastError: unknown = close.error;
+    const r: Reconnector = new Reconnector({
+      policy: this.opts.reconnectPolicy,
+      random: this.opts.random,
+      connect: (_attempt, signal) => this.reconnectAttempt(signal),
+      onEvent: (e) => {
+        if (e.type === 'failed') lastError = e.error;
+        this.onReconnectEvent(r, e, lastError);
+      },
+    });
+    if (r.policy.maxAttempts <= 0 || !r.policy.shouldReconnect(close)) return false;
+    this.reconnector = r;
+    this.reconnectState.setState({ active: true, attempt: 0, maxAttempts: r.policy.maxAttempts, nextAt: null, lastClose: `${close.code}${close.reason ? ` ${close.reason}` : ''}` });
+    this.store.getState().setConnectionState('reconnecting');
+    void this.stopAudio();
+    void r.start(close);
+    return true;
+  }
+
+  private async reconnectAttempt(signal: AbortSignal): Promise<void> {
+    const seq = ++this.connectSeq;
+    const ok = await this.openSession(seq, true, signal);
+    if (!ok) throw new ConnectionError('closed', 'the connection ended before the session started');
+  }
+
+  private onReconnectEvent(r: Reconnector, e: ReconnectEvent, lastError: unknown): void {
+    if (this.reconnector !== r) return; // stopped by disconnect/connect: they own the state
+    const s = this.store.getState();
+    switch (e.type) {
+      case 'scheduled':
+        s.setConnectionState('reconnecting');
+        this.reconnectState.setState({ attempt: e.attempt, maxAttempts: e.maxAttempts, nextAt: e.at });
+        s.logLocal('reconnecting', { attempt: e.attempt, maxAttempts: e.maxAttempts, delayMs: e.delayMs });
+        break;
+      case 'attempt':
+        this.reconnectState.setState({ attempt: e.attempt, nextAt: null });
+        break;
+      case 'failed': {
+        const reason = (e.error as { reason?: string } | null)?.reason ?? 'unknown';
+        s.logLocal('reconnect_failed', { attempt: e.attempt, reason, message: e.error instanceof Error ? e.error.message : String(e.error) });
+        break;
+      }
+      case 'connected':
+        this.reconnector = null;
+        this.reconnectState.setState({ active: false, nextAt: null });
+        s.logLocal('reconnected', { attempt: e.attempt, connectionId: s.connection.connectionId });
+        break;
+      case 'gave_up':
+        this.reconnector = null;
+        this.reconnectState.setState({ active: false, nextAt: null });
+        s.logLocal('reconnect_gave_up', { attempts: e.attempts, why: e.why });
+        if (lastError) s.setConnectionError(connectionErrorInfo(lastError, { relay: this.profile?.id === 'relay' }));
+        this.batcher.flush();
+        s.setConnectionState('closed');
+        void this.stopAudio();
+        break;
+    }
   }
 
   /** Shows a connection failure and leaves the state closed. */
@@ -352,9 +504,12 @@ export class SessionBridge implements BridgeCommands {
       } else if (info.code !== 1000) {
         s.setConnectionError({ reason: 'closed', message: `closed ${info.code} ${info.reason}`.trim(), remedyKey: 'conn.remedy.closed', code: info.code, detail: info.reason || undefined });
       }
+      const wasOpen = s.connection.state === 'open';
       s.markGap(`closed ${info.code}${info.reason ? ` ${info.reason}` : ''}`);
       this.release(client);
       this.batcher.flush();
+      if (this.reconnector?.active) return; // an attempt's socket dropped: the running cycle decides
+      if (wasOpen && this.startReconnect(info)) return;
       s.setConnectionState('closed');
       void this.stopAudio();
     });

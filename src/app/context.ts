@@ -11,6 +11,7 @@ export const NOOP_BRIDGE: BridgeCommands = {
   ...NOOP_COMMANDS,
   connect: async () => false,
   disconnect: async () => undefined,
+  cancelReconnect: () => undefined,
   applySession: () => undefined,
   pttStart: () => undefined,
   pttEnd: async () => undefined,

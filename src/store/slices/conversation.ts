@@ -55,6 +55,8 @@ export interface ConversationItem {
   createdAt: number;
   /** The connection the item belongs to (items are kept across disconnects). */
   connectionId: number;
+  /** Set once a later connection opened: the item is no longer on the server (not replayed). */
+  stale?: boolean;
 }
 
 /** What the bridge passes to create or update an item. Unknown ids create the item (a placeholder if sparse). */
@@ -109,6 +111,8 @@ export interface ConversationSlice {
   removeItem(id: string): void;
   /** Empties the conversation (user action; never on disconnect). */
   clearConversation(): void;
+  /** Marks every item of a connection before `connectionId` as no longer on the server (after a reconnect). */
+  markStale(connectionId: number): void;
 }
 
 export function initialConversation(): ConversationData {
@@ -231,5 +235,17 @@ export function createConversationSlice(set: SetState, get: GetState): Conversat
         return { conversation: { order: s.conversation.order.filter((k) => k !== id), items } };
       }),
     clearConversation: () => set({ conversation: initialConversation() }),
+    markStale: (connectionId) =>
+      set((s) => {
+        const conv = s.conversation;
+        let items: Record<string, ConversationItem> | null = null;
+        for (const id of conv.order) {
+          const it = conv.items[id];
+          if (it.stale || it.connectionId >= connectionId) continue;
+          items ??= { ...conv.items };
+          items[id] = { ...it, stale: true };
+        }
+        return items ? { conversation: { order: conv.order, items } } : {};
+      }),
   };
 }
