@@ -4,7 +4,7 @@
  * the transcript in step, and cancellation that closes whatever is open synchronously, so that nothing of a
  * cancelled response can follow its `response.done`.
  */
-import type { Dialect, Modality } from '../../lib/realtime/protocol';
+import { serverEventName, type Dialect, type Modality } from '../../lib/realtime/protocol';
 import type { Synthesizer } from '../tts/types';
 import type { Conversation, StoredContent, StoredItem } from './conversation';
 import { itemToWire } from './conversation';
@@ -148,18 +148,9 @@ export class Responder {
   }
 
   private name(beta: string): string {
-    if (this.env.dialect === 'beta') return beta;
-    return (
-      {
-        'response.text.delta': 'response.output_text.delta',
-        'response.text.done': 'response.output_text.done',
-        'response.audio.delta': 'response.output_audio.delta',
-        'response.audio.done': 'response.output_audio.done',
-        'response.audio_transcript.delta': 'response.output_audio_transcript.delta',
-        'response.audio_transcript.done': 'response.output_audio_transcript.done',
-      }[beta] ?? beta
-    );
+    return serverEventName(beta, this.env.dialect);
   }
+
 
   private send(event: Obj): void {
     if (!this.aborted) this.env.send(event);
