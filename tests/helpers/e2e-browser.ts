@@ -193,3 +193,31 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   console.log(`screenshot: ${file}`);
   return file;
 }
+
+/** Polls the conversation (every 200 ms) until `predicate` holds; resolves with that snapshot. */
+export async function waitForConversation(page: Page, what: string, predicate: (items: ItemSummary[]) => boolean, timeout = 60_000): Promise<ItemSummary[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const items = await conversation(page);
+    if (predicate(items)) return items;
+    if (Date.now() > deadline) {
+      const brief = items.map(({ id, role, type, status, contentKind, audioSamples, transcript, text }) => ({ id, role, type, status, contentKind, audioSamples, transcript: transcript.slice(0, 40), text: text.slice(0, 40) }));
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; conversation: ${JSON.stringify(brief)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** True once the item's waveform (wavesurfer's canvas, in its shadow root) is drawn in the conversation. */
+export function waveformDrawn(page: Page, itemId: string): Promise<boolean> {
+  return page.evaluate((id) => {
+    const row = document.querySelector(`[data-testid="conversation-item"][data-item-id="${id}"]`);
+    if (!row) return false;
+    const wave = row.querySelector('.item-audio-wave');
+    if (!wave) return false;
+    for (const el of wave.querySelectorAll('*')) {
+      if (el.shadowRoot?.querySelector('canvas')) return true;
+    }
+    return !!wave.querySelector('canvas');
+  }, itemId);
+}
