@@ -350,6 +350,12 @@ export const en = {
   'tools.answer': 'Send answer',
   'tools.answerLabel': 'Output for {name}',
   'tools.args': 'Arguments: {args}',
+  'reconnect.auto': 'Reconnect automatically',
+  'reconnect.attempt': 'attempt {attempt} of {max}',
+  'reconnect.nextIn': 'next in {s} s',
+  'reconnect.cancel': 'Stop reconnecting',
+  'reconnect.stale': 'not on server',
+  'reconnect.staleHint': 'From an earlier connection: the server no longer has this item, and it is not sent again.',
 } as const;
 
 /** A message key. */

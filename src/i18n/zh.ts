@@ -351,4 +351,10 @@ export const zh: { readonly [K in MessageKey]: string } = {
   'tools.answer': '发送应答',
   'tools.answerLabel': '{name} 的返回值',
   'tools.args': '参数：{args}',
+  'reconnect.auto': '断线自动重连',
+  'reconnect.attempt': '第 {attempt}/{max} 次尝试',
+  'reconnect.nextIn': '{s} 秒后重试',
+  'reconnect.cancel': '停止重连',
+  'reconnect.stale': '不在服务器上',
+  'reconnect.staleHint': '来自之前的连接：服务器上已没有此条目，不会自动重发。',
 };

@@ -6,18 +6,52 @@ import { useAppState, useAppStoreApi, useBridge } from '../../app/context';
 import { CONSOLE_PROFILE_IDS, resolveProfile } from '../../app/profiles';
 import { loadKey, maskKey, saveKey } from '../../app/key-storage';
 import { generateUserId } from '../../app/user-id';
+import { reconnectStore, useReconnectState } from '../../app/reconnect-state';
 
 /** Connection status pill (`data-testid="connection-status"`, `data-state`). */
 export function ConnectionStatusPill() {
   const t = useT();
-  const state = useConsoleStore((s) => s.connection.state);
+  const stored = useConsoleStore((s) => s.connection.state);
   const dialect = useConsoleStore((s) => s.connection.dialect);
+  const cycling = useReconnectState((s) => s.active);
+  const attempt = useReconnectState((s) => s.attempt);
+  const max = useReconnectState((s) => s.maxAttempts);
+  // During a reconnect cycle each attempt passes through `connecting`: the pill keeps saying "reconnecting".
+  const state = cycling && (stored === 'connecting' || stored === 'reconnecting') ? 'reconnecting' : stored;
   return (
     <span className={`status-pill status-${state}`} data-testid="connection-status" data-state={state} role="status" aria-live="polite">
       <span className="status-dot" aria-hidden="true" />
       {t(`conn.state.${state}` as MessageKey)}
+      {state === 'reconnecting' && attempt > 0 ? (
+        <span className="status-attempt" data-testid="reconnect-attempt">
+          {' '}
+          {t('reconnect.attempt', { attempt, max })}
+        </span>
+      ) : null}
       {state === 'open' && dialect ? <span className="status-dialect">{t('conn.dialect', { dialect: dialect === 'ga' ? 'GA' : 'beta' })}</span> : null}
     </span>
+  );
+}
+
+/** Auto-reconnect toggle, and "stop reconnecting" while a cycle runs. */
+export function ReconnectControls() {
+  const t = useT();
+  const id = useId();
+  const bridge = useBridge();
+  const enabled = useReconnectState((s) => s.enabled);
+  const cycling = useReconnectState((s) => s.active);
+  return (
+    <>
+      <label className="check" htmlFor={id}>
+        <input id={id} type="checkbox" data-testid="auto-reconnect" checked={enabled} onChange={(e) => reconnectStore.setState({ enabled: e.target.checked })} />
+        {t('reconnect.auto')}
+      </label>
+      {cycling && (
+        <button type="button" className="btn btn-small" data-testid="reconnect-cancel" onClick={() => bridge.cancelReconnect()}>
+          {t('reconnect.cancel')}
+        </button>
+      )}
+    </>
   );
 }
 
@@ -201,6 +235,7 @@ export function ConnectionBar() {
       <div className="connection-actions">
         <ConnectButton />
         <ConnectionStatusPill />
+        <ReconnectControls />
         <button type="button" className="btn" disabled={setupRunning} onClick={() => void bridge.runSetupCheck()}>
           {t('conn.setupCheck')}
         </button>

@@ -1,3 +1,3 @@
-export { ConnectionBar, ConnectButton, ConnectionStatusPill } from './ConnectionBar';
+export { ConnectionBar, ConnectButton, ConnectionStatusPill, ReconnectControls } from './ConnectionBar';
 export { ErrorBanner } from './ErrorBanner';
 export { SetupCheck } from './SetupCheck';

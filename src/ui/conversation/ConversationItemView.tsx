@@ -73,6 +73,11 @@ export const ConversationItemView = memo(function ConversationItemView({
         <span className="conv-item-role">{item.type === 'function_call_output' ? t('conversation.tool.output') : roleName}</span>
         <span className={`badge status-${item.status}`}>{t(`conversation.status.${item.status}`)}</span>
         {item.contentKind === 'tts_text' && <span className="badge">tts_text</span>}
+        {item.stale && (
+          <span className="badge badge-muted" data-testid="stale-badge" title={t('reconnect.staleHint')}>
+            {t('reconnect.stale')}
+          </span>
+        )}
         {item.truncatedAtMs !== undefined && (
           <span className="badge badge-warn" data-testid="truncated-at">
             {t('conversation.truncatedAt', { ms: Math.round(item.truncatedAtMs) })}
