@@ -39,6 +39,8 @@ export interface ServerConfig {
   emulator: {
     /** When set, the emulator accepts only this key. */
     apiKey: string | null;
+    /** Directories searched for `?replay=NAME` files: REPLAY_DIR (default `./recordings`), then RECORD_DIR. */
+    replayDirs?: string[];
   };
 }
 
@@ -120,6 +122,9 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
       recordDir: nonEmpty(env.RECORD_DIR),
       accessToken: nonEmpty(env.RELAY_ACCESS_TOKEN),
     },
-    emulator: { apiKey: nonEmpty(env.EMULATOR_API_KEY) },
+    emulator: {
+      apiKey: nonEmpty(env.EMULATOR_API_KEY),
+      replayDirs: [nonEmpty(env.REPLAY_DIR) ?? './recordings', ...(nonEmpty(env.RECORD_DIR) ? [nonEmpty(env.RECORD_DIR)!] : [])],
+    },
   };
 }

@@ -90,6 +90,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const synthesizer = options.synthesizer === undefined ? await createSynthesizer() : options.synthesizer;
   const emulator = new Emulator({
     apiKey: config.emulator.apiKey ?? undefined,
+    ...(config.emulator.replayDirs ? { replayDirs: config.emulator.replayDirs } : {}),
     synthesizer,
     log: safeLog,
     ...(options.emulatorPacingSpeed ? { pacingSpeed: options.emulatorPacingSpeed } : {}),

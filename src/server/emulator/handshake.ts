@@ -17,6 +17,17 @@ export interface HandshakeInfo {
   faults: FaultPlan;
   /** `fault=` entries that were not understood. */
   rejectedFaults: string[];
+  /** `replay=NAME` (and `replay_speed=N`, default 1): serve a recorded session instead of emulating. */
+  replay: { name: string; speed: number } | null;
+}
+
+/** Reads `replay` / `replay_speed` (speed clamped to 0.1–100; unparsable → 1). */
+function parseReplay(params: URLSearchParams): HandshakeInfo['replay'] {
+  const name = params.get('replay');
+  if (name === null || name === '') return null;
+  const raw = Number(params.get('replay_speed') ?? '1');
+  const speed = Number.isFinite(raw) && raw > 0 ? Math.min(100, Math.max(0.1, raw)) : 1;
+  return { name, speed };
 }
 
 const KEY_PROTOCOL = API_KEY_SUBPROTOCOL_PREFIX;
@@ -63,6 +74,7 @@ export function parseHandshake(req: IncomingMessage): HandshakeInfo {
     replyLong: url.searchParams.getAll('reply').includes('long'),
     faults: plan,
     rejectedFaults: rejected,
+    replay: parseReplay(url.searchParams),
   };
 }
 

@@ -11,6 +11,7 @@ import type { Synthesizer } from '../tts/types';
 import { parseHandshake, selectProtocol } from './handshake';
 import { MemoryStore } from './plugins/memory';
 import { Session } from './session';
+import { DEFAULT_REPLAY_DIR, ReplayError, ReplaySession, ReplaySource } from './replay';
 import { VOICES } from './voices';
 
 export type { Dialect, HandshakeInfo } from './handshake';
@@ -32,6 +33,8 @@ export interface EmulatorOptions {
    * Audio content, chunk sizes and event order do not change.
    */
   pacingSpeed?: number;
+  /** Directories searched for `?replay=NAME` files (default [`./recordings`]). */
+  replayDirs?: readonly string[];
 }
 
 function keysEqual(a: string, b: string): boolean {
@@ -47,7 +50,8 @@ function errorBody(code: string, message: string, type = 'invalid_request_error'
 /** The emulator: one instance per server, any number of sessions. */
 export class Emulator {
   private readonly wss: WebSocketServer;
-  private readonly sessions = new Set<Session>();
+  private readonly sessions = new Set<Session | ReplaySession>();
+  private readonly replays: ReplaySource;
   private readonly memory = new MemoryStore();
   private readonly options: EmulatorOptions;
   private readonly log: (line: string) => void;
@@ -56,6 +60,7 @@ export class Emulator {
   constructor(options: EmulatorOptions = {}) {
     this.options = options;
     this.log = options.log ?? (() => {});
+    this.replays = new ReplaySource(options.replayDirs ?? [DEFAULT_REPLAY_DIR]);
     this.wss = new WebSocketServer({
       noServer: true,
       handleProtocols: selectProtocol,
@@ -95,6 +100,10 @@ export class Emulator {
       this.log('emulator: upgrade refused with 429 (fault=rate-limit)');
       return;
     }
+    if (info.replay) {
+      this.upgradeReplay(req, socket, head, info.replay);
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new Session(ws, info, {
         authorised: this.authorised(info.apiKey),
@@ -108,8 +117,49 @@ export class Emulator {
     });
   }
 
+  /** Replay mode: load the recording, then serve it (or refuse the upgrade with the replay error's status). */
+  private upgradeReplay(req: IncomingMessage, socket: Duplex, head: Buffer, replay: { name: string; speed: number }): void {
+    this.replays.load(replay.name).then(
+      (frames) => {
+        if (this.closed || socket.destroyed) {
+          socket.destroy();
+          return;
+        }
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          this.log(`emulator: replaying "${replay.name}" (${frames.length} frames, speed ${replay.speed})`);
+          const session = new ReplaySession(ws, frames, replay.speed, this.log);
+          this.sessions.add(session);
+          session.onClosed(() => this.sessions.delete(session));
+        });
+      },
+      (error: unknown) => {
+        const e = error instanceof ReplayError ? error : new ReplayError('invalid_replay_file', 'replay file cannot be read', 500);
+        const body = errorBody(e.code, e.message);
+        const reason = { 400: 'Bad Request', 404: 'Not Found', 413: 'Payload Too Large', 422: 'Unprocessable Entity' }[e.status] ?? 'Error';
+        socket.end(`HTTP/1.1 ${e.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        this.log(`emulator: replay refused: ${e.message}`);
+      },
+    );
+  }
+
   /** Answers the GET pre-check on /v1/realtime (200 JSON, or 401/429 JSON error bodies). */
   handlePrecheck(req: IncomingMessage, res: ServerResponse): void {
+    const replay = parseHandshake(req).replay;
+    if (replay && (req.method === 'GET' || req.method === 'HEAD')) {
+      this.replays.locate(replay.name).then(
+        () => this.answerPrecheck(req, res),
+        (error: unknown) => {
+          const e = error instanceof ReplayError ? error : new ReplayError('replay_not_found', 'replay file cannot be read', 404);
+          res.writeHead(e.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+          res.end(errorBody(e.code, e.message));
+        },
+      );
+      return;
+    }
+    this.answerPrecheck(req, res);
+  }
+
+  private answerPrecheck(req: IncomingMessage, res: ServerResponse): void {
     const info = parseHandshake(req);
     const send = (status: number, body: string): void => {
       res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
