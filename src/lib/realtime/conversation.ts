@@ -323,10 +323,19 @@ export class Conversation {
     const changes: ConversationChange[] = [];
     this.activeResponseId = null;
     for (const item of this.order) {
-      if (TERMINAL_STATUSES.has(item.status)) continue;
-      this.finish(item, status);
       const f = item.formatted;
-      if (f.transcriptStatus === 'pending' || f.transcriptStatus === 'streaming') f.transcriptStatus = f.transcript ? 'completed' : 'none';
+      const settle = () => {
+        if (f.transcriptStatus !== 'pending' && f.transcriptStatus !== 'streaming') return false;
+        f.transcriptStatus = f.transcript ? 'completed' : 'none';
+        return true;
+      };
+      if (TERMINAL_STATUSES.has(item.status)) {
+        // A finished user item can still wait for its transcription: that wait ends with the connection too.
+        if (settle()) changes.push({ item, delta: null });
+        continue;
+      }
+      this.finish(item, status);
+      settle();
       if (this.markCompleted(item)) changes.push({ item, delta: null, completed: true });
     }
     return changes;
@@ -635,6 +644,8 @@ export class Conversation {
     const wireStatus = new Map<string, ItemStatus | undefined>();
     for (const o of outputs) if (o && typeof o.id === 'string') wireStatus.set(o.id, mapWireStatus(o.status));
     const ids = new Set([...rec.itemIds, ...wireStatus.keys()]);
+    // Items that named this response before it was known (reordered or lost response.created) end with it too.
+    for (const item of this.order) if (item.responseId === id && !TERMINAL_STATUSES.has(item.status)) ids.add(item.id);
     const fallback = responseToItemStatus(rec.status);
     for (const itemId of ids) {
       const item = this.byId.get(itemId);
