@@ -19,3 +19,20 @@ export function buildConsole(): Promise<string> {
   })();
   return built;
 }
+
+/** Builds bench/pages/<name>.html (production mode, React plugin) into a temporary directory; returns it. */
+export async function buildBenchPage(name: string): Promise<string> {
+  const { default: react } = await import('@vitejs/plugin-react');
+  const outDir = mkdtempSync(join(tmpdir(), `rc-bench-${name}-`));
+  process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  await build({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    mode: 'production',
+    plugins: [react()],
+    worker: { format: 'es' },
+    build: { outDir, emptyOutDir: true, target: 'es2022', rollupOptions: { input: join(root, 'bench', 'pages', `${name}.html`) } },
+  });
+  return outDir;
+}
