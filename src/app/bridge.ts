@@ -637,7 +637,11 @@ export class SessionBridge implements BridgeCommands {
       s.setGrantedAudio({ outputContextRate: out.contextRate ?? undefined, outputRate: rates.output, outputLatencyMs: out.outputLatencyMs });
     } catch (err) {
       s.pushToast('error', this.t('controls.outputFailed', { message: err instanceof Error ? err.message : String(err) }));
+      return;
     }
+    // session.updated may have changed the output format while the player was opening (syncAudioRates skips a
+    // player that is not connected yet): reopen at the new rate, or offsets and truncates use the wrong rate.
+    if (this.formatRates().output !== rates.output) await this.syncAudioRates();
   }
 
   /** Opens the microphone (or WAV file) at the input format's rate. A failure shows its remedy and keeps the session. */
