@@ -30,6 +30,8 @@ describe('journey 1: first run', () => {
     expect(done.status).toBe('completed');
     expect(done.transcript.length).toBeGreaterThan(0);
     expect(done.audioSamples).toBeGreaterThan(done.audioRate / 2); // more than half a second of speech
+    // The player runs at the session's output rate (so rendered counts and truncate offsets share the item's rate).
+    expect(await page.evaluate(() => window.__realtimeConsole!.getState().audio.granted.outputRate)).toBe(done.audioRate);
     expect((await renderedSamples(page))[reply!.id]).toBeGreaterThanOrEqual(done.audioSamples);
 
     // The user sees it: the reply's transcript in an assistant conversation item, the status pill open.
