@@ -61,7 +61,8 @@ function frameB64(tone: boolean, k: number): string {
   if (tone) for (let i = 0; i < n; i++) s[i] = Math.round(6000 * Math.sin((2 * Math.PI * 300 * (k * n + i)) / IN_RATE));
   return Buffer.from(s.buffer).toString('base64');
 }
-const TONE = Array.from({ length: 15 }, (_, k) => frameB64(true, k)); // 300 Hz repeats every 15 frames of 320 samples? close enough
+// 15 frames = 4800 samples = exactly 90 periods of 300 Hz at 16 kHz: the tone loops seamlessly.
+const TONE = Array.from({ length: 15 }, (_, k) => frameB64(true, k));
 const SILENCE = frameB64(false, 0);
 
 function runSession(url: string, speakMs: number, timeoutMs: number): Promise<SessionOutcome> {
