@@ -7,6 +7,7 @@ import { BrowserAudioLayer } from './app/browser-audio';
 import { appStore } from './app/app-store';
 import { BridgeProvider } from './app/context';
 import { App } from './ui/App';
+import { SessionPersistence, installHistory } from './app/persistence';
 import './ui/styles.css';
 
 /** What power users and tests find on `window.__realtimeConsole`. */
@@ -36,6 +37,10 @@ window.__realtimeConsole = {
   bridge,
 };
 window.addEventListener('pagehide', () => void stop());
+// Session history in IndexedDB (observes the store; flushes on pagehide itself).
+const sessionHistory = new SessionPersistence({ store: consoleStore });
+installHistory(sessionHistory);
+void sessionHistory.start();
 
 const root = document.getElementById('root');
 if (root) {

@@ -13,6 +13,7 @@ import { ConversationPanel } from './conversation';
 import { EventLogPanel } from './event-log';
 import { MetricsPanel } from './metrics';
 import { HelpPopover } from './layout/HelpPopover';
+import { HistoryButton } from './history';
 import { Toasts } from './layout/Toasts';
 import { Tabs, areaId, tabId, type PanelId } from './layout/Tabs';
 
@@ -47,6 +48,7 @@ function HeaderTools() {
         <option value="light">{t('app.theme.light')}</option>
         <option value="dark">{t('app.theme.dark')}</option>
       </select>
+      <HistoryButton />
       <HelpPopover />
     </div>
   );

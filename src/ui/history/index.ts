@@ -1,0 +1,3 @@
+export { HistoryPanel, exportRecording, sessionFileName } from './HistoryPanel';
+export { HistoryButton } from './HistoryDialog';
+export { SessionViewer } from './SessionViewer';
