@@ -71,6 +71,10 @@ export default async function (): Promise<BenchResult[]> {
   const growth = perHour(bounded(mid), bounded(end), mid.minute, end.minute);
   const refFit = fit(ref.map((s) => ({ x: s.minute, y: total(s) })));
   const refAt60 = refFit.a + refFit.b * 60;
+  const refHeapFit = fit(ref.map((s) => ({ x: s.minute, y: s.heapUsedMB })));
+  const refHeapAt60 = refHeapFit.a + refHeapFit.b * 60;
+  const heapGrowth = perHour(mid.heapUsedMB, end.heapUsedMB, mid.minute, end.minute);
+  const bufGrowth = perHour(mid.arrayBuffersMB - mid.itemAudioMB, end.arrayBuffersMB - end.itemAudioMB, mid.minute, end.minute);
   const refBoundedFit = fit(ref.map((s) => ({ x: s.minute, y: bounded(s) })));
   const refBoundedPerHour = refBoundedFit.b * 60;
   const trace = ours.map((s) => `${s.minute} min: heap ${s.heapUsedMB.toFixed(1)} + buffers ${s.arrayBuffersMB.toFixed(1)} MB, item audio ${s.itemAudioMB.toFixed(1)} MB, ${s.events} events, ${s.items} items`).join('; ');
@@ -83,6 +87,14 @@ export default async function (): Promise<BenchResult[]> {
       baseline: refAt60,
       ratio: refAt60 / total(end),
       note: `JS heap + ArrayBuffers after GC at minute ${end.minute} of a simulated full-duplex session (bridge+client+store, real socket; ${end.wallS.toFixed(0)} s wall); baseline = the reference approach measured to minute ${REFERENCE_MINUTES} and extrapolated linearly (${refTrace}); trace: ${trace}`,
+    },
+    {
+      name: 'memory.duplex_60min.js_heap_MB',
+      unit: 'MB',
+      value: end.heapUsedMB,
+      baseline: refHeapAt60,
+      ratio: refHeapAt60 / end.heapUsedMB,
+      note: `V8 heap used after GC at minute ${end.minute} (ArrayBuffer contents excluded); baseline: the reference's, extrapolated linearly from its first ${REFERENCE_MINUTES} min (base64 payload strings kept in event objects)`,
     },
     {
       name: 'memory.duplex_60min.item_audio_MB',
@@ -98,7 +110,7 @@ export default async function (): Promise<BenchResult[]> {
       value: growth,
       baseline: refBoundedPerHour,
       ratio: refBoundedPerHour / Math.max(0.1, growth),
-      note: `growth of everything except item audio from minute ${mid.minute} to ${end.minute} (event log full at its cap of ${end.events} entries, input ring 60 s); at 0/${q.minute}/${mid.minute}/${end.minute} min: ${[start, q, mid, end].map((s) => bounded(s).toFixed(1)).join(' / ')} MB; baseline: the reference's non-item-audio growth (event payloads + cumulative input buffer), fitted over its first ${REFERENCE_MINUTES} min; target (anchors F.1) < 20 MB/h`,
+      note: `growth of everything except item audio from minute ${mid.minute} to ${end.minute} (event log full at its cap of ${end.events} entries, input ring 60 s): JS heap ${heapGrowth.toFixed(0)} MB/h + ArrayBuffers beyond item audio ${bufGrowth.toFixed(0)} MB/h; at 0/${q.minute}/${mid.minute}/${end.minute} min: ${[start, q, mid, end].map((s) => bounded(s).toFixed(1)).join(' / ')} MB; baseline: the reference's non-item-audio growth (event payloads + cumulative input buffer), fitted over its first ${REFERENCE_MINUTES} min; target (anchors F.1) < 20 MB/h`,
     },
   ];
 }
