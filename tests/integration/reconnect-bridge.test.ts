@@ -84,6 +84,8 @@ describe('bridge auto-reconnect ↔ emulator', () => {
 
     await until(() => states.includes('reconnecting'), 5000, 'reconnecting after the drop');
     await until(() => store.getState().connection.state === 'open' && !reconnect.getState().active, 10_000, 'reconnected');
+    // Wire events reach the log through the per-frame batcher: wait until the new session.created is in it.
+    await until(() => log(store).filter((e) => e.direction === 'server' && e.type === 'session.created').length === 2, 5000, 'second session.created logged');
     const s = store.getState();
     expect(s.connection.connectionId).toBeGreaterThan(firstId);
     expect(s.connection.error).toBeNull();
