@@ -505,6 +505,7 @@ export class SessionBridge implements BridgeCommands {
         s.setConnectionError({ reason: 'closed', message: `closed ${info.code} ${info.reason}`.trim(), remedyKey: 'conn.remedy.closed', code: info.code, detail: info.reason || undefined });
       }
       const wasOpen = s.connection.state === 'open';
+      this.batcher.flush(); // the old connection's last events go before the gap mark
       s.markGap(`closed ${info.code}${info.reason ? ` ${info.reason}` : ''}`);
       this.release(client);
       this.batcher.flush();

@@ -105,6 +105,12 @@ describe('bridge auto-reconnect ↔ emulator', () => {
     const reconnected = entries.findIndex((e) => e.type === 'local.reconnected');
     expect(gap).toBeGreaterThan(0);
     expect(reconnected).toBeGreaterThan(gap);
+    // The gap comes after everything the old connection logged, and before anything of the new one.
+    const connects = entries.map((e, i) => (e.type === 'local.connect' ? i : -1)).filter((i) => i >= 0);
+    expect(connects[0]).toBeLessThan(gap);
+    expect(connects[1]).toBeGreaterThan(gap);
+    expect(entries.slice(connects[0], gap).filter((e) => e.type === 'session.created')).toHaveLength(1);
+    expect(entries.slice(gap).filter((e) => e.direction !== 'local' && e.at < entries[gap].at)).toEqual([]);
     const afterGap = entries.slice(gap);
     expect(afterGap.filter((e) => e.direction === 'client' && e.type === 'session.update')).toHaveLength(1);
     expect(afterGap.filter((e) => e.direction === 'server' && e.type === 'session.created')).toHaveLength(1);
