@@ -136,6 +136,20 @@ describe('session persistence (IndexedDB)', () => {
     expect((await storageFigures(bytes.p.database!)).historyBytes).toBeLessThanOrEqual(5000);
   });
 
+  it('keeps the last batch when the user clears the views right after disconnecting', async () => {
+    const { store, p } = await setup({ flushIntervalMs: 10_000 });
+    connectAndTalk(store, { text: 'last words' });
+    store.getState().setConnectionState('closed');
+    store.getState().clearConversation();
+    store.getState().clearEvents();
+    await p.flush();
+    const [meta] = await listSessions(p.database!);
+    expect(meta).toMatchObject({ status: 'ended', eventCount: 2, itemCount: 2, title: 'last words' });
+    const rec = (await loadRecording(p.database!, meta.id))!;
+    expect(rec.items.map((i) => i.id)).toEqual(['u1', 'a1']);
+    expect(unpackAudio(rec.items[1].audio!).length).toBe(1600);
+  });
+
   it('deletes stored sessions but not the one being recorded', async () => {
     const { store, p } = await setup();
     connectAndTalk(store);

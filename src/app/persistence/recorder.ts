@@ -47,7 +47,18 @@ interface Current {
   connectionId: number;
   lastSeq: number;
   written: Map<string, ConversationItem>;
+  /** Conversation position of each stored item (first-seen order). */
+  index: Map<string, number>;
   audio: Map<string, { track: AudioTrack; samples: number }>;
+}
+
+/** What one write stores. */
+interface Batch {
+  meta: StoredSessionMeta;
+  events: StoredEvent[];
+  items: StoredItem[];
+  chunks: StoredAudioChunk[];
+  resetAudio: string[];
 }
 
 /** The history writer. One per page; `start()` once, `stop()` when the page goes away (or in tests). */
@@ -181,6 +192,7 @@ export class SessionPersistence {
       connectionId: c.connectionId,
       lastSeq: state.events.log.lastSeq,
       written: new Map(),
+      index: new Map(),
       audio: new Map(),
       meta: {
         id,
@@ -207,17 +219,12 @@ export class SessionPersistence {
   private end(): void {
     const cur = this.current;
     if (!cur) return;
-    // The last batch is written with the session, then the session is closed.
-    this.chain = this.chain
-      .then(() => this.write(cur))
-      .then(async () => {
-        cur.meta.status = 'ended';
-        cur.meta.endedAt = Date.now();
-        if (this.db) await this.db.put('sessions', { ...cur.meta });
-        this.emit();
-      })
-      .catch((error: unknown) => this.fail(error));
     this.current = null;
+    // The last batch is taken now and written with the session marked ended.
+    const batch = this.collect(cur, this.options.store.getState());
+    batch.meta.status = 'ended';
+    batch.meta.endedAt = Date.now();
+    this.chain = this.chain.then(() => this.commit(batch)).catch((error: unknown) => this.fail(error));
   }
 
   private markDirty(): void {
@@ -231,11 +238,17 @@ export class SessionPersistence {
 
   /** One transaction with everything new since the last write of `cur`. */
   private async write(cur: Current | null = this.current): Promise<void> {
-    const db = this.db;
-    if (!db || !cur) return;
+    if (!this.db || !cur) return;
     if (cur === this.current && !this.dirty && cur.meta.updatedAt !== cur.meta.startedAt) return;
     if (cur === this.current) this.dirty = false;
-    const state = this.options.store.getState();
+    await this.commit(this.collect(cur, this.options.store.getState()));
+  }
+
+  /**
+   * Synchronously takes what is new in `state` for `cur` (the log is mutated in place, and the user may clear it
+   * or the conversation right after a disconnect: what happened is captured before that).
+   */
+  private collect(cur: Current, state: ConsoleState): Batch {
     const { meta } = cur;
     const lim = this.limits;
 
@@ -261,51 +274,59 @@ export class SessionPersistence {
       events.push(e);
     }
 
-    // Items of this connection that changed, and the audio appended since the last write.
+    // Items of this connection that changed, and the audio appended since the last write. Items removed from the
+    // view later stay in the history: it records what happened.
     const conv = state.conversation;
     const items: StoredItem[] = [];
     const chunks: StoredAudioChunk[] = [];
     const resetAudio: string[] = [];
-    const ids = conv.order.filter((id) => conv.items[id].connectionId === cur.connectionId);
-    ids.forEach((id, index) => {
+    for (const id of conv.order) {
       const it = conv.items[id];
-      if (cur.written.get(id) === it) return;
+      if (it.connectionId !== cur.connectionId || cur.written.get(id) === it) continue;
       cur.written.set(id, it);
+      let index = cur.index.get(id);
+      if (index === undefined) {
+        index = cur.index.size;
+        cur.index.set(id, index);
+      }
       items.push(toStoredItem(meta.id, it, index));
       if (!meta.title && it.role === 'user') meta.title = (it.text || it.transcript).trim().slice(0, 80);
       const audio = it.audio;
-      if (!audio) return;
+      if (!audio) continue;
       let done = cur.audio.get(id);
       if (done && done.track !== audio.track) {
         resetAudio.push(id);
         done = undefined;
       }
       const from = done?.samples ?? 0;
-      if (audio.samples <= from) return;
+      if (audio.samples <= from) continue;
       const pcm = audio.track.toInt16Array().slice(from, audio.samples);
       if (meta.bytes + pcm.byteLength > lim.maxSessionBytes) {
         meta.truncated = true;
-        return;
+        continue;
       }
       meta.bytes += pcm.byteLength;
       chunks.push({ sessionId: meta.id, itemId: id, offset: from, sampleRate: audio.sampleRate, pcm });
       cur.audio.set(id, { track: audio.track, samples: audio.samples });
-    });
-    const removed = [...cur.written.keys()].filter((id) => !conv.items[id]);
-    for (const id of removed) cur.written.delete(id);
-    meta.itemCount = ids.length;
+    }
+    meta.itemCount = cur.index.size;
     meta.updatedAt = Date.now();
     if (!meta.title) meta.title = [meta.profile, meta.model].filter(Boolean).join(' · ');
+    return { meta: { ...meta }, events, items, chunks, resetAudio };
+  }
 
+  private async commit(batch: Batch): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    const { meta } = batch;
     const tx = db.transaction(['sessions', 'events', 'items', 'audio'], 'readwrite');
-    const ops: Promise<unknown>[] = [tx.objectStore('sessions').put({ ...meta })];
-    for (const e of events) ops.push(tx.objectStore('events').put(e));
-    for (const it of items) ops.push(tx.objectStore('items').put(it));
-    for (const id of [...resetAudio, ...removed]) {
+    const ops: Promise<unknown>[] = [tx.objectStore('sessions').put(meta)];
+    for (const e of batch.events) ops.push(tx.objectStore('events').put(e));
+    for (const it of batch.items) ops.push(tx.objectStore('items').put(it));
+    for (const id of batch.resetAudio) {
       ops.push(tx.objectStore('audio').delete(IDBKeyRange.bound([meta.id, id], [meta.id, id, []])));
     }
-    for (const id of removed) ops.push(tx.objectStore('items').delete([meta.id, id]));
-    for (const c of chunks) ops.push(tx.objectStore('audio').put(c));
+    for (const c of batch.chunks) ops.push(tx.objectStore('audio').put(c));
     await Promise.all([...ops, tx.done]);
     await this.evict(db);
     this.emit();
