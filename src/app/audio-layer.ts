@@ -17,6 +17,10 @@ export interface PlaybackOffset {
 /** Player figures the bridge polls a few times per second. */
 export interface PlaybackStats {
   underruns: number;
+  /** Total silence the player inserted because audio arrived late (underruns), in ms. */
+  underrunGapMs: number;
+  /** The output clock (AudioContext frame) when these figures were taken: pairs with samplesRendered. */
+  contextFrame: number;
   bufferedMs: number;
   /** Samples rendered per track (item id). */
   samplesRendered: Record<string, number>;

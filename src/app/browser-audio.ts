@@ -164,6 +164,8 @@ export class BrowserAudioLayer implements AudioLayer {
     const s = p.getStats();
     return {
       underruns: s.underruns,
+      underrunGapMs: s.underrunGapMs,
+      contextFrame: s.contextFrame,
       bufferedMs: s.bufferedMs,
       samplesRendered: s.samplesRendered,
       outputLatencyMs: s.outputLatencyMs,

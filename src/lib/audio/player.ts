@@ -56,6 +56,8 @@ export interface PlayerStats {
   playing: boolean;
   /** performance.now() when this snapshot arrived. */
   updatedAt: number;
+  /** The output clock: the AudioContext frame at which the worklet took this snapshot (0 before the first). */
+  contextFrame: number;
 }
 
 const EMPTY_TRACK_LIMIT = 64;
@@ -112,6 +114,7 @@ export class WavStreamPlayer {
       outputLatencyMs: 0,
       playing: false,
       updatedAt: 0,
+      contextFrame: 0,
     };
   }
 
@@ -238,6 +241,7 @@ export class WavStreamPlayer {
       outputLatencyMs: this.latencyMs(),
       playing: msg.playing,
       updatedAt: performance.now(),
+      contextFrame: msg.frame,
     };
     const cb = this.onstats;
     if (cb) this.safely(() => cb(this.stats));
