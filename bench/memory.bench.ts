@@ -54,7 +54,6 @@ export default async function (): Promise<BenchResult[]> {
   } finally {
     await server.close();
   }
-  console.error(`  memory: ours ${JSON.stringify(ours)}`);
   const ref = await runChild(['reference', String(REFERENCE_MINUTES)]);
   const c = counters as DuplexCounters | null;
   if (!c || c.appends < MINUTES * 3000 || c.deltas < MINUTES * 3000) throw new Error(`duplex script incomplete: ${JSON.stringify(c)}`);

@@ -1,7 +1,7 @@
 // `npm run bench`: runs every bench/*.bench.ts (or those named on the command line), prints one table and
 // writes bench/results.json. Figures are compared with their baseline in the same run; nothing here passes or fails.
 import { readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { BenchResult, BenchSuite } from './types';
@@ -13,6 +13,8 @@ const files = readdirSync(here)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 
+const loadStart = loadavg();
+const startedAt = new Date().toISOString();
 const results: BenchResult[] = [];
 for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: BenchSuite };
@@ -35,5 +37,11 @@ console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 
 const machine = `${cpus().length}× ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-console.log(`\nmachine: ${machine}`);
-if (only.length === 0) writeFileSync(join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+console.log(`\nmachine: ${machine}; load average ${load(loadStart)} at start, ${load(loadavg())} at end`);
+if (only.length === 0) {
+  writeFileSync(join(here, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  // The machine the figures came from (results.json stays a plain list of results).
+  const info = { machine, startedAt, finishedAt: new Date().toISOString(), loadAverageStart: loadStart, loadAverageEnd: loadavg() };
+  writeFileSync(join(here, 'machine.json'), JSON.stringify(info, null, 2) + '\n');
+}
