@@ -72,6 +72,7 @@ export class SessionPersistence {
   private chain: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   private stopped = false;
+  private lastStart = 0;
   /** The last write failure, if any. */
   lastError: unknown = null;
 
@@ -186,7 +187,9 @@ export class SessionPersistence {
   private begin(state: ConsoleState): void {
     if (this.current) this.end();
     const c = state.connection;
-    const now = Date.now();
+    // Strictly increasing start times: the history is ordered (and evicted) by them.
+    const now = Math.max(Date.now(), this.lastStart + 1);
+    this.lastStart = now;
     const id = `s-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.current = {
       connectionId: c.connectionId,

@@ -5,16 +5,11 @@ import { useCallback, useEffect, useId, useReducer, useRef, useState } from 'rea
 import { useT } from '../../i18n';
 import { useConsoleStoreApi } from '../../store';
 import { useHistory, listSessions, loadRecording, storageFigures, type StorageFigures, type StoredSessionMeta } from '../../app/persistence';
-import { encodeSessionFile, readRecording, SESSION_FILE_EXTENSION, SESSION_FILE_MIME, SessionFileError, type SessionRecording } from '../../lib/session-file';
+import { encodeSessionFile, readRecording, SESSION_FILE_MIME, SessionFileError, type SessionRecording } from '../../lib/session-file';
 import { downloadBlob } from '../common/clipboard';
 import { formatBytes } from '../common/format';
 import { SessionViewer } from './SessionViewer';
-
-/** A file name for a recording: `session-<date>.rcsession.jsonl`. */
-export function sessionFileName(rec: SessionRecording): string {
-  const stamp = rec.header.created.replace(/[:.]/g, '-');
-  return `session-${stamp}${SESSION_FILE_EXTENSION}`;
-}
+import { sessionFileName } from './file-name';
 
 /** Saves a recording as a session file. */
 export function exportRecording(rec: SessionRecording): void {

@@ -6,6 +6,7 @@ import { encodeWav, WAV_MIME } from '../../lib/dsp/wav';
 import { unpackAudio, type RecordedItem, type SessionRecording } from '../../lib/session-file';
 import { JsonTree } from '../common/JsonTree';
 import { formatElapsed } from '../common/format';
+import { replayName } from './file-name';
 
 const PAGE = 500;
 
@@ -73,6 +74,7 @@ export function SessionViewer({ recording, onClose, onExport }: SessionViewerPro
           </button>
         </div>
       </header>
+      <p className="history-meta">{t('replay.hint', { name: replayName(recording) })}</p>
       <h4>{t('replay.conversation')}</h4>
       {items.length === 0 ? <p>{t('replay.noItems')}</p> : <ol className="history-items">{items.map((it) => <ItemView key={it.id} item={it} />)}</ol>}
       <h4>{t('replay.events', { n: events.length })}</h4>

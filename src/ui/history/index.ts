@@ -1,3 +1,4 @@
-export { HistoryPanel, exportRecording, sessionFileName } from './HistoryPanel';
+export { HistoryPanel, exportRecording } from './HistoryPanel';
+export { sessionFileName, replayName } from './file-name';
 export { HistoryButton } from './HistoryDialog';
 export { SessionViewer } from './SessionViewer';
