@@ -136,6 +136,19 @@ describe('session persistence (IndexedDB)', () => {
     expect((await storageFigures(bytes.p.database!)).historyBytes).toBeLessThanOrEqual(5000);
   });
 
+  it('titles a session by the first thing the user said, also when it comes after the first write', async () => {
+    const { store, p } = await setup();
+    store.getState().setProfileFields({ profileId: 'local', model: 'emulator-realtime' });
+    store.getState().setConnectionState('connecting');
+    store.getState().setConnectionState('open');
+    store.getState().appendEvent({ direction: 'server', event: { type: 'session.created' } });
+    await p.flush();
+    expect((await listSessions(p.database!))[0].title).toBe('local · emulator-realtime');
+    store.getState().upsertItem({ id: 'u', role: 'user', type: 'message', text: 'later words' });
+    await p.flush();
+    expect((await listSessions(p.database!))[0].title).toBe('later words');
+  });
+
   it('keeps the last batch when the user clears the views right after disconnecting', async () => {
     const { store, p } = await setup({ flushIntervalMs: 10_000 });
     connectAndTalk(store, { text: 'last words' });

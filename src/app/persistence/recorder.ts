@@ -314,8 +314,9 @@ export class SessionPersistence {
     }
     meta.itemCount = cur.index.size;
     meta.updatedAt = Date.now();
-    if (!meta.title) meta.title = [meta.profile, meta.model].filter(Boolean).join(' · ');
-    return { meta: { ...meta }, events, items, chunks, resetAudio };
+    // Until the user has said something, the title is the profile and model (stored, not remembered).
+    const title = meta.title || [meta.profile, meta.model].filter(Boolean).join(' · ');
+    return { meta: { ...meta, title }, events, items, chunks, resetAudio };
   }
 
   private async commit(batch: Batch): Promise<void> {
