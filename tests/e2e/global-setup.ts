@@ -3,7 +3,8 @@
 //   upstream  — an emulator that accepts only EMULATOR_API_KEY=right
 //   relay     — a console whose relay holds the WRONG key for that upstream (journey 8: "unauthorized")
 import type { TestProject } from 'vitest/node';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildInto, scratchDir, startServer, type ServerProcess } from '../helpers/e2e-servers';
 
 declare module 'vitest' {
@@ -17,9 +18,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const root = process.cwd();
   const scratch = scratchDir(root);
   const started: ServerProcess[] = [];
+  const shots = join(root, 'test-results', 'e2e');
+  const startedAt = Date.now();
   const teardown = async (): Promise<void> => {
     await Promise.all(started.map((s) => s.stop()));
     rmSync(scratch, { recursive: true, force: true });
+    // The screenshots this run wrote, one per journey.
+    if (existsSync(shots)) {
+      const files = readdirSync(shots)
+        .filter((f) => f.endsWith('.png') && statSync(join(shots, f)).mtimeMs >= startedAt)
+        .sort();
+      console.log(`\nJourney screenshots (${files.length}):\n${files.map((f) => `  ${join(shots, f)}`).join('\n')}`);
+    }
   };
   try {
     await buildInto(root, scratch);
