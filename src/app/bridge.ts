@@ -595,7 +595,8 @@ export class SessionBridge implements BridgeCommands {
     }
     const fmt = f.audioFormat;
     // User audio may be attached before the item was announced: the client then reports it without a delta.
-    if (role === 'user' && fmt && !delta?.audio && f.audio.length > 0 && !this.store.getState().conversation.items[item.id]?.audio) {
+    // Checked in this order so that reading `f.audio` (which joins the client's chunks) happens once per item, not per update.
+    if (role === 'user' && fmt && !delta?.audio && f.audioByteLength > 0 && !this.store.getState().conversation.items[item.id]?.audio) {
       s.appendItemAudio(item.id, f.audio.slice(), fmt.sampleRate);
     }
     if (!delta) return;
