@@ -1,7 +1,7 @@
 // Small client parts on their own: the isolating emitter, event-driven waits, the input ring, the growing buffer,
 // the tool registry and output encoding, and content building that never mutates its input.
 import { describe, expect, it } from 'vitest';
-import { Emitter, InputRing, InvalidArgumentError, ToolRegistry, WaitAbortedError, WaitTimeoutError, toolOutput, waitForEvent } from '../../src/lib/realtime';
+import { ChunkedBytes, Emitter, InputRing, InvalidArgumentError, ToolRegistry, WaitAbortedError, WaitTimeoutError, toolOutput, waitForEvent } from '../../src/lib/realtime';
 
 describe('Emitter', () => {
   it('isolates throwing and rejecting listeners and reports them', async () => {
@@ -197,5 +197,19 @@ describe('ToolRunner', () => {
     runner.responseDone('r3');
     await new Promise((r) => setTimeout(r, 30));
     expect(log).toEqual([]);
+  });
+});
+
+describe('ChunkedBytes.compact', () => {
+  it('keeps the content exactly, drops the slack, and accepts later appends', () => {
+    const c = new ChunkedBytes(16, 64);
+    const src = new Uint8Array(101).map((_, i) => (i * 7) & 0xff);
+    for (let at = 0; at < src.length; at += 9) c.append(src.subarray(at, at + 9));
+    c.compact();
+    expect(Array.from(c.bytes())).toEqual(Array.from(src));
+    expect(c.bytes().buffer.byteLength).toBe(101);
+    c.append(new Uint8Array([1, 2, 3]));
+    expect(c.length).toBe(104);
+    expect(Array.from(c.bytes().subarray(100))).toEqual([src[100], 1, 2, 3]);
   });
 });

@@ -63,6 +63,17 @@ export class ChunkedBytes {
     return new Int16Array(b.buffer, 0, b.length >> 1);
   }
 
+  /**
+   * Replaces the blocks with one exact-size array (dropping the unused end of the last block) and keeps it as the
+   * cached flat copy. Called once when an item is finished; later appends, if any, start a new block.
+   */
+  compact(): void {
+    if (this.blocks.length === 0) return;
+    const all = this.bytes();
+    this.blocks = [all];
+    this.tail = all.length;
+  }
+
   /** Keeps only the first `byteLength` bytes. */
   truncate(byteLength: number): void {
     const keep = Math.max(0, Math.min(this.len, Math.floor(byteLength)));

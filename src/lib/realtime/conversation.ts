@@ -178,6 +178,12 @@ class ItemAudio {
     this.decoded = format.encoding === 'g711_ulaw' || format.encoding === 'g711_alaw' ? new ChunkedBytes() : null;
   }
 
+  /** Drops the block slack once the item is finished (see {@link ChunkedBytes.compact}). */
+  compact(): void {
+    this.bytes.compact();
+    this.decoded?.compact();
+  }
+
   /** Appends bytes and returns the new samples (null for compressed audio). O(size of the chunk). */
   append(chunk: Uint8Array): Int16Array | null {
     const enc = this.format.encoding;
@@ -677,6 +683,7 @@ export class Conversation {
   private markCompleted(item: ConversationItem): boolean {
     if (!TERMINAL_STATUSES.has(item.status) || this.completedIds.has(item.id)) return false;
     this.completedIds.add(item.id);
+    this.audio.get(item.id)?.compact();
     return true;
   }
 
