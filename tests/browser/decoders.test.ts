@@ -12,7 +12,8 @@ afterEach(async () => {
 
 describe('output decoders in Chromium', () => {
   it('G.711 µ-law and A-law deltas play exactly their decoded samples', async () => {
-    player = new WavStreamPlayer({ sampleRate: 8000 });
+    // Held until all deltas are queued (500 ms jitter buffer), so a loaded machine cannot slip an underrun between them.
+    player = new WavStreamPlayer({ sampleRate: 8000, prebufferMs: 500 });
     await player.connect();
     const t = await tap(player.getContext() as AudioContext, player.getOutputNode() as AudioNode);
     const pcm = marker(1200, 11);
