@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { findChromium } from './find-chromium.mjs';
+import { chromiumAudioArgs } from './chromium-flags.mjs';
 
 const args = process.argv.slice(2);
 const base = (args.find((a) => !a.startsWith('--')) ?? 'http://127.0.0.1:4001').replace(/\/$/, '');
@@ -20,21 +21,8 @@ if (!executablePath) {
   process.exit(1);
 }
 
-// DESIGN §9 flags (fake microphone, no sandbox as root, no background traffic).
-const flags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-  // The fake microphone says one sentence (then silence) instead of beeping every second.
-  `--use-file-for-fake-audio-capture=${join(process.cwd(), 'tests', 'fixtures', 'audio', 'zh-hello.wav')}%noloop`,
-];
+// DESIGN §9 flags; the fake microphone says one sentence (then silence) instead of beeping every second.
+const flags = chromiumAudioArgs(join(process.cwd(), 'tests', 'fixtures', 'audio', 'zh-hello.wav'));
 
 const sizes = { wide: { width: 1440, height: 900 }, narrow: { width: 390, height: 844 } };
 const written = [];

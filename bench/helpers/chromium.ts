@@ -21,7 +21,7 @@ export function fixturePath(name: string): string {
 export async function launchChromium(fakeMic: string, opts: { loop?: boolean } = {}): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('Chromium not found (install chromium or set CHROME_PATH)');
-  const args = chromiumAudioArgs(fakeMic).map((a) => (opts.loop && a.startsWith('--use-file-for-fake-audio-capture=') ? a.replace(/%noloop$/, '') : a));
+  const args = chromiumAudioArgs(fakeMic, { loop: opts.loop });
   return chromium.launch({ executablePath, headless: true, args });
 }
 
