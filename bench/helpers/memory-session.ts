@@ -8,7 +8,7 @@ import { createAppStore } from '../../src/app/app-store';
 import { createConsoleStore } from '../../src/store';
 import type { WebSocketConstructor } from '../../src/lib/realtime/transport';
 import { concatInt16 } from '../../src/lib/dsp/pcm';
-import { FeedAudioLayer } from './feed-audio';
+import { FeedAudioLayer } from '../../tests/helpers/bridge-harness';
 
 /** Heap figures at one point of simulated time. */
 export interface MemorySample {

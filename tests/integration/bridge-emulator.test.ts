@@ -4,51 +4,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { SessionBridge } from '../../src/app/bridge';
-import { NullAudioLayer, type AudioFrame } from '../../src/app/audio-layer';
+import { NullAudioLayer } from '../../src/app/audio-layer';
 import { createAppStore } from '../../src/app/app-store';
 import { createConsoleStore, type ConsoleStore } from '../../src/store';
 import type { WebSocketConstructor } from '../../src/lib/realtime/transport';
 import { decodeWav } from '../../src/lib/dsp/wav';
 import { startTestServer } from '../helpers/server-harness';
+import { FeedAudioLayer, tick, until } from '../helpers/bridge-harness';
 import { createSynthesizer } from '../../src/server/tts';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-/** A "microphone" whose frames the test pushes. */
-class FeedAudioLayer extends NullAudioLayer {
-  private sink: ((f: AudioFrame) => void) | null = null;
-  override async record(onFrame: (f: AudioFrame) => void): Promise<boolean> {
-    const ok = await super.record(onFrame);
-    if (ok) this.sink = onFrame;
-    return ok;
-  }
-  override async pause(): Promise<void> {
-    this.sink = null;
-    await super.pause();
-  }
-  /** Half of what was queued for the current track counts as heard. */
+/** A pushed "microphone" where half of what was queued for the current track counts as heard. */
+class HalfHeardAudioLayer extends FeedAudioLayer {
   override async interrupt() {
     const r = await super.interrupt();
     return r ? { trackId: r.trackId, offset: Math.floor((this.played.get(r.trackId) ?? 0) / 2) } : null;
-  }
-  /** Pushes `samples` as 20 ms frames (only while recording). */
-  feed(samples: Int16Array, frame = 320): number {
-    let n = 0;
-    for (let i = 0; i + frame <= samples.length && this.sink; i += frame, n++) this.sink({ mono: samples.subarray(i, i + frame) });
-    return n;
-  }
-}
-
-const tick = (cb: () => void) => {
-  const id = setTimeout(cb, 5);
-  return () => clearTimeout(id);
-};
-
-async function until(cond: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -192,7 +163,7 @@ describe('session bridge ↔ emulator', () => {
   });
 
   it('push-to-talk: a too-short press clears the buffer; a real press commits and gets a reply', async () => {
-    const audio = new FeedAudioLayer();
+    const audio = new HalfHeardAudioLayer();
     const wav = decodeWav(new Uint8Array(readFileSync('tests/fixtures/audio/zh-hello.wav')));
     const { store, bridge, dispose } = makeBridge(server, {
       audio,
@@ -246,7 +217,7 @@ describe('session bridge ↔ emulator', () => {
   });
 
   it('half duplex: playback pauses the microphone and idle resumes it; full duplex leaves it on', async () => {
-    const audio = new FeedAudioLayer();
+    const audio = new HalfHeardAudioLayer();
     const { store, bridge } = makeBridge(server, {
       audio,
       setup: (s) => s.getState().updateRequested({ greeting: { enabled: false, text: '', kind: 'input_text' } }),
@@ -280,7 +251,7 @@ describe('session bridge ↔ emulator with speech synthesis', () => {
   });
 
   it('full-duplex barge-in: speech during a reply stops playback, cancels and truncates at what was heard', async () => {
-    const audio = new FeedAudioLayer();
+    const audio = new HalfHeardAudioLayer();
     const wav = decodeWav(new Uint8Array(readFileSync('tests/fixtures/audio/zh-hello.wav')));
     const { store, bridge } = makeBridge(server, { audio, query: { reply: 'long' } });
     await bridge.connect();

@@ -10,21 +10,9 @@ import { createConsoleStore, type ConsoleStore } from '../../src/store';
 import type { WebSocketConstructor } from '../../src/lib/realtime/transport';
 import type { ReconnectPolicy } from '../../src/lib/realtime/reconnect';
 import { startTestServer } from '../helpers/server-harness';
+import { tick, until } from '../helpers/bridge-harness';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-const tick = (cb: () => void) => {
-  const id = setTimeout(cb, 5);
-  return () => clearTimeout(id);
-};
-
-async function until(cond: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const live: (() => Promise<void>)[] = [];
 
