@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RealtimeAgent, RealtimeSession, tool, type TransportEvent } from '@openai/agents-realtime';
 import { startTestServer } from '../helpers/server-harness';
+import { createEventRecorder } from '../helpers/event-recorder';
 import { fixturePcm, pcmChunks } from '../helpers/server-audio';
 import { createSynthesizer, type OfflineSynthesizer } from '../../src/server/tts';
 
@@ -11,38 +12,13 @@ import { createSynthesizer, type OfflineSynthesizer } from '../../src/server/tts
 type Raw = { type: string; [key: string]: unknown };
 
 function track(session: RealtimeSession): { events: Raw[]; audioBytes: () => number; waitFor(type: string, count?: number, timeoutMs?: number): Promise<Raw> } {
-  const events: Raw[] = [];
+  const rec = createEventRecorder();
   let audio = 0;
-  const waiters = new Set<() => void>();
-  session.on('transport_event', (event: TransportEvent) => {
-    events.push(event as unknown as Raw);
-    for (const w of [...waiters]) w();
-  });
+  session.on('transport_event', (event: TransportEvent) => rec.record(event as unknown as Raw));
   session.on('audio', (event) => {
     audio += event.data.byteLength;
   });
-  return {
-    events,
-    audioBytes: () => audio,
-    waitFor(type, count = 1, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const hits = events.filter((e) => e.type === type);
-          if (hits.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(hits[count - 1]);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no ${type} #${count} within ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-  };
+  return { events: rec.events, audioBytes: () => audio, waitFor: rec.waitFor };
 }
 
 describe('@openai/agents-realtime@0.14.3 against the emulator', () => {

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { OpenAIRealtimeWS as OpenAIRealtimeBetaWS } from 'openai/beta/realtime/ws';
 import { startTestServer } from '../helpers/server-harness';
+import { createEventRecorder } from '../helpers/event-recorder';
 import { fixturePcm, pcmChunks, peakOfBase64 } from '../helpers/server-audio';
 import { createSynthesizer, type OfflineSynthesizer } from '../../src/server/tts';
 
@@ -16,36 +17,11 @@ type Socket = { on(event: 'event', listener: (e: AnyEvent) => void): unknown; on
 const KEY = 'sk-interop-key';
 
 function collect(rt: Socket): { events: AnyEvent[]; errors: unknown[]; waitFor(type: string, count?: number, timeoutMs?: number): Promise<AnyEvent> } {
-  const events: AnyEvent[] = [];
+  const rec = createEventRecorder();
   const errors: unknown[] = [];
-  const waiters = new Set<() => void>();
-  rt.on('event', (e) => {
-    events.push(e);
-    for (const w of [...waiters]) w();
-  });
+  rt.on('event', (e) => rec.record(e));
   rt.on('error', (e) => errors.push(e));
-  return {
-    events,
-    errors,
-    waitFor(type, count = 1, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const hits = events.filter((e) => e.type === type);
-          if (hits.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(hits[count - 1]);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no ${type} #${count} within ${timeoutMs} ms; got ${events.map((e) => e.type).join(', ')}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-  };
+  return { events: rec.events, errors, waitFor: rec.waitFor };
 }
 
 async function opened(rt: Socket): Promise<void> {
