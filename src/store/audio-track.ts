@@ -28,6 +28,30 @@ export class AudioTrack {
     this.flat = null;
   }
 
+  /**
+   * A copy of samples [from, to) that touches only the chunks in that range (no whole-track concatenation),
+   * so a writer taking the newly appended samples every second stays O(new samples).
+   */
+  copyRange(from: number, to: number = this.total): Int16Array {
+    const start = Math.max(0, Math.min(from, this.total));
+    const end = Math.max(start, Math.min(to, this.total));
+    const out = new Int16Array(end - start);
+    let base = 0;
+    let o = 0;
+    for (const c of this.chunks) {
+      const cEnd = base + c.length;
+      if (cEnd > start && base < end) {
+        const a = Math.max(start, base) - base;
+        const b = Math.min(end, cEnd) - base;
+        out.set(c.subarray(a, b), o);
+        o += b - a;
+      }
+      if (cEnd >= end) break;
+      base = cEnd;
+    }
+    return out;
+  }
+
   /** All samples as one array (concatenated once and cached until the next push). */
   toInt16Array(): Int16Array {
     if (this.flat && this.flat.length === this.total) return this.flat;

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { createConsoleStore } from '../../src/store/store';
 import { AudioTrack } from '../../src/store/audio-track';
 import { selectItems } from '../../src/store/selectors';
@@ -130,5 +130,17 @@ describe('AudioTrack', () => {
     t.push(new Int16Array([4]));
     expect([...t.toInt16Array()]).toEqual([1, 2, 3, 4]);
     expect(t.durationMs).toBe(0.25);
+  });
+});
+
+describe('AudioTrack.copyRange', () => {
+  it('copies exactly [from, to) across chunk boundaries, clamped to the track', () => {
+    const t = new AudioTrack(8000);
+    const all = Int16Array.from({ length: 100 }, (_, i) => i + 1);
+    for (let at = 0; at < all.length; at += 13) t.push(all.slice(at, at + 13));
+    for (const [a, b] of [[0, 100], [5, 6], [12, 14], [13, 26], [90, 200], [-5, 3], [50, 50]] as const) {
+      expect(Array.from(t.copyRange(a, b))).toEqual(Array.from(all.slice(Math.max(0, a), Math.min(100, b))));
+    }
+    expect(Array.from(t.copyRange(95))).toEqual([96, 97, 98, 99, 100]);
   });
 });

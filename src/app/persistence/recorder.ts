@@ -303,7 +303,7 @@ export class SessionPersistence {
       }
       const from = done?.samples ?? 0;
       if (audio.samples <= from) continue;
-      const pcm = audio.track.toInt16Array().slice(from, audio.samples);
+      const pcm = audio.track.copyRange(from, audio.samples);
       if (meta.bytes + pcm.byteLength > lim.maxSessionBytes) {
         meta.truncated = true;
         continue;
